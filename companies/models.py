@@ -93,8 +93,12 @@ class Compound(models.Model):
         verbose_name = _("compound")
         verbose_name_plural = _("compounds")
         constraints = [
-            models.CheckConstraint(name="compound_households_positive", condition=Q(households__gt=0)),
-            models.CheckConstraint(name="compound_floor_area_positive", condition=Q(floor_area__gt=0)),
+            models.CheckConstraint(
+                name="compound_households_positive", condition=Q(households__gt=0)
+            ),
+            models.CheckConstraint(
+                name="compound_floor_area_positive", condition=Q(floor_area__gt=0)
+            ),
             models.CheckConstraint(
                 name="compound_red_heart_year_plausible",
                 condition=Q(red_heart_year__isnull=True)

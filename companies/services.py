@@ -34,7 +34,9 @@ def compound_create(
 ) -> Compound:
     compound = record_save(Compound(**fields), user=user)
     if firm is not None:
-        compound_change_firm(user=user, compound=compound, firm=firm, since=since or dt.date.today())
+        compound = compound_change_firm(
+            user=user, compound=compound, firm=firm, since=since or dt.date.today()
+        )
     return compound
 
 
@@ -72,3 +74,51 @@ def compound_change_firm(
         )
     compound.firm = firm
     return record_save(compound, user=user)
+
+
+@transaction.atomic
+def compound_bulk_create(
+    *, user: User | None, compounds: list[Compound], since: dt.date
+) -> list[Compound]:
+    """Create many new compounds at once (imports), each with its firm's open management period.
+
+    Validated like `compound_create` but without queries per row: fields and `clean()` in
+    memory (community and firm are saved instances), the unique code and the constraints
+    by the database. One history entry per compound and per period, in `user`'s name.
+    """
+    from simple_history.utils import bulk_create_with_history
+
+    for compound in compounds:
+        compound.full_clean(
+            exclude=["community", "firm"], validate_unique=False, validate_constraints=False
+        )
+    created = bulk_create_with_history(compounds, Compound, batch_size=500, default_user=user)
+    periods = [
+        Management(compound=compound, firm=compound.firm, start_date=since)
+        for compound in created
+        if compound.firm is not None
+    ]
+    bulk_create_with_history(periods, Management, batch_size=500, default_user=user)
+    return created
+
+
+@transaction.atomic
+def compound_bulk_update(
+    *, user: User | None, compounds: list[Compound], fields: list[str]
+) -> None:
+    """Save the given fields of many compounds at once (imports), validated in memory as in
+    `compound_bulk_create`, with one history entry each. The firm is not among the fields:
+    it changes only through `compound_change_firm`."""
+    from django.utils import timezone
+    from simple_history.utils import bulk_update_with_history
+
+    fields = [name for name in fields if name not in {"firm", "updated_at"}]
+    now = timezone.now()
+    for compound in compounds:
+        compound.full_clean(
+            exclude=["community", "firm"], validate_unique=False, validate_constraints=False
+        )
+        compound.updated_at = now
+    bulk_update_with_history(
+        compounds, Compound, [*fields, "updated_at"], batch_size=500, default_user=user
+    )

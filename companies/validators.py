@@ -36,14 +36,18 @@ def validate_credit_code(value: str) -> None:
     bad = sorted({char for char in code if char not in CREDIT_CODE_ALPHABET})
     if bad:
         raise ValidationError(
-            _("The credit code contains characters it may not contain: %(chars)s (I, O, S, V and Z are never used).")
+            _(
+                "The credit code contains characters it may not contain: %(chars)s (I, O, S, V and Z are never used)."
+            )
             % {"chars": "、".join(bad)},
             code="alphabet",
         )
     expected = credit_code_check_char(code[:17])
     if code[17] != expected:
         raise ValidationError(
-            _("The check character of this credit code is wrong: the last character should be %(c)s. Please check the code.")
+            _(
+                "The check character of this credit code is wrong: the last character should be %(c)s. Please check the code."
+            )
             % {"c": expected},
             code="check",
         )

@@ -2,13 +2,254 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.forms import Form
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_filters import FilterSet
+from django_tables2 import RequestConfig, Table
+from django_tables2.export import TableExport
+
+from portal.scoping import can_edit_registry
+
+from . import selectors, services
+from .filters import CompoundFilter, FirmFilter
+from .forms import ChangeFirmForm, CompoundCreateForm, CompoundForm, FirmForm
+from .tables import CompoundTable, FirmTable
+
+PER_PAGE = 50
+PUBLIC_PER_PAGE = 20
+EXPORT_FORMAT = TableExport.XLSX
 
 
-def _todo(*args, **kwargs) -> HttpResponse:
-    raise NotImplementedError
+def registry_editor_required(view: Callable) -> Callable:
+    """Signed in (else the login page) and bureau staff (else 403)."""
+
+    @wraps(view)
+    @login_required
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not can_edit_registry(request.user):
+            raise PermissionDenied(_("Only bureau staff keep the registry."))
+        return view(request, *args, **kwargs)
+
+    return wrapper
 
 
-public_firm_search = public_firm_detail = _todo
-firm_list = firm_create = firm_detail = firm_edit = _todo
-compound_list = compound_create = compound_detail = compound_edit = compound_change_firm = _todo
+def _add_service_errors(form: Form, exc: ValidationError) -> None:
+    """Show a service's refusal on the form: on its field when the form has it."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc)
+        return
+    for name, errors in exc.error_dict.items():
+        form.add_error(name if name in form.fields else None, errors)
+
+
+def _registry_list(
+    request: HttpRequest,
+    *,
+    queryset: QuerySet,
+    filterset_class: type[FilterSet],
+    table_class: type[Table],
+    template: str,
+    export_name: str,
+    title: str,
+) -> HttpResponse:
+    filterset = filterset_class(request.GET, queryset=queryset, request=request)
+    table = table_class(filterset.qs)
+    if request.GET.get("_export") == EXPORT_FORMAT:
+        RequestConfig(request, paginate=False).configure(table)  # keeps the chosen sorting
+        filename = f"{export_name}-{timezone.localdate().isoformat()}.{EXPORT_FORMAT}"
+        exporter = TableExport(EXPORT_FORMAT, table, dataset_kwargs={"title": title[:31]})
+        return exporter.response(filename=filename)
+    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    context = {
+        "filterset": filterset,
+        "table": table,
+        "total": table.paginator.count,
+        "filtered": any(v for k, v in request.GET.items() if k in filterset.filters),
+        "can_edit": can_edit_registry(request.user),
+        "export_query": _export_query(request),
+    }
+    return render(request, template, context)
+
+
+def _export_query(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    query["_export"] = EXPORT_FORMAT
+    return query.urlencode()
+
+
+# --- firms -----------------------------------------------------------------------------------
+
+
+@login_required
+def firm_list(request: HttpRequest) -> HttpResponse:
+    return _registry_list(
+        request,
+        queryset=selectors.firms_for_user(user=request.user),
+        filterset_class=FirmFilter,
+        table_class=FirmTable,
+        template="companies/firm_list.html",
+        export_name="firms",
+        title=_("Firms"),
+    )
+
+
+@login_required
+def firm_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    firm = selectors.firm_get_for_user(user=request.user, pk=pk)
+    context = {
+        "firm": firm,
+        "history": selectors.history_for(firm),
+        "can_edit": can_edit_registry(request.user),
+    }
+    return render(request, "companies/firm_detail.html", context)
+
+
+@registry_editor_required
+def firm_create(request: HttpRequest) -> HttpResponse:
+    form = FirmForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            firm = services.firm_create(user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Firm %(name)s was registered.") % {"name": firm.name})
+            return redirect("companies:firm_detail", pk=firm.pk)
+    return render(request, "companies/firm_form.html", {"form": form, "firm": None})
+
+
+@registry_editor_required
+def firm_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    firm = selectors.firm_get_for_user(user=request.user, pk=pk)
+    form = FirmForm(request.POST or None, instance=firm)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.firm_update(user=request.user, firm=firm, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The firm's data were saved."))
+            return redirect("companies:firm_detail", pk=firm.pk)
+    return render(request, "companies/firm_form.html", {"form": form, "firm": firm})
+
+
+# --- compounds -------------------------------------------------------------------------------
+
+
+@login_required
+def compound_list(request: HttpRequest) -> HttpResponse:
+    return _registry_list(
+        request,
+        queryset=selectors.compounds_for_user(user=request.user),
+        filterset_class=CompoundFilter,
+        table_class=CompoundTable,
+        template="companies/compound_list.html",
+        export_name="compounds",
+        title=_("Compounds"),
+    )
+
+
+@login_required
+def compound_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    compound = selectors.compound_get_for_user(user=request.user, pk=pk)
+    context = {
+        "compound": compound,
+        "current": selectors.compound_open_period(compound),
+        "history": selectors.history_for(compound),
+        "can_edit": can_edit_registry(request.user),
+    }
+    return render(request, "companies/compound_detail.html", context)
+
+
+@registry_editor_required
+def compound_create(request: HttpRequest) -> HttpResponse:
+    form = CompoundCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        fields = dict(form.cleaned_data)
+        since = fields.pop("since") or timezone.localdate()
+        try:
+            compound = services.compound_create(user=request.user, since=since, **fields)
+        except ValidationError as exc:
+            _add_service_errors(form, exc)
+        else:
+            messages.success(
+                request, _("Compound %(name)s was registered.") % {"name": compound.name}
+            )
+            return redirect("companies:compound_detail", pk=compound.pk)
+    return render(request, "companies/compound_form.html", {"form": form, "compound": None})
+
+
+@registry_editor_required
+def compound_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    compound = selectors.compound_get_for_user(user=request.user, pk=pk)
+    form = CompoundForm(request.POST or None, instance=compound)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.compound_update(user=request.user, compound=compound, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The compound's data were saved."))
+            return redirect("companies:compound_detail", pk=compound.pk)
+    context = {"form": form, "compound": compound}
+    return render(request, "companies/compound_form.html", context)
+
+
+@registry_editor_required
+def compound_change_firm(request: HttpRequest, pk: int) -> HttpResponse:
+    """Two steps: the form, then what will happen (which period ends, which begins), then save."""
+    compound = selectors.compound_get_for_user(user=request.user, pk=pk)
+    current = selectors.compound_open_period(compound)
+    form = ChangeFirmForm(request.POST or None, compound=compound, current=current)
+    preview = False
+    if request.method == "POST" and form.is_valid():
+        if request.POST.get("confirm") != "1":
+            preview = True
+        else:
+            try:
+                services.compound_change_firm(
+                    user=request.user,
+                    compound=compound,
+                    firm=form.cleaned_data["firm"],
+                    since=form.cleaned_data["since"],
+                    note=form.cleaned_data["note"],
+                )
+            except ValidationError as exc:
+                _add_service_errors(form, exc)
+            else:
+                messages.success(request, _("The managing firm was changed."))
+                return redirect("companies:compound_detail", pk=compound.pk)
+    context = {"compound": compound, "current": current, "form": form, "preview": preview}
+    return render(request, "companies/compound_change_firm.html", context)
+
+
+# --- public ----------------------------------------------------------------------------------
+
+
+def public_firm_search(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "").strip()
+    page_obj = None
+    if q:
+        paginator = Paginator(selectors.public_firm_search(q=q), PUBLIC_PER_PAGE)
+        page_obj = paginator.get_page(request.GET.get("page"))
+    return render(request, "companies/public_firm_search.html", {"q": q, "page_obj": page_obj})
+
+
+def public_firm_detail(request: HttpRequest, credit_code: str) -> HttpResponse:
+    from credit.selectors import public_grade_history  # credit depends on companies
+
+    firm = selectors.public_firm_get(credit_code=credit_code)
+    context = {"firm": firm, "credit_record": public_grade_history(firm_id=firm.pk)}
+    return render(request, "companies/public_firm_detail.html", context)

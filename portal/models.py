@@ -108,6 +108,9 @@ class User(AbstractUser):
         constraints = [
             models.CheckConstraint(
                 name="user_scope_matches_role",
+                violation_error_message=_(
+                    "The role and its bound street, community, firm or compound do not match."
+                ),
                 condition=(
                     Q(
                         role__in=[Role.BUREAU, Role.ASSOCIATION],
@@ -174,3 +177,80 @@ class User(AbstractUser):
     def scope_label(self) -> str:
         field = ROLE_SCOPE_FIELD.get(self.role)
         return str(getattr(self, field)) if field else str(_("Whole city"))
+
+
+class CoverageSnapshot(models.Model):
+    """The counts behind the three coverage rates of the city, a district or a street on a day."""
+
+    class Scope(models.TextChoices):
+        CITY = "city", _("City")
+        DISTRICT = "district", _("District")
+        STREET = "street", _("Street")
+
+    date = models.DateField(_("date"))
+    scope = models.CharField(_("scope"), max_length=10, choices=Scope.choices)
+    district = models.ForeignKey(
+        District,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="coverage_snapshots",
+        verbose_name=_("district"),
+    )
+    street = models.ForeignKey(
+        Street,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="coverage_snapshots",
+        verbose_name=_("street"),
+    )
+    compounds = models.PositiveIntegerField(_("compounds"), default=0)
+    households = models.PositiveIntegerField(_("households"), default=0)
+    managed = models.PositiveIntegerField(_("professionally managed compounds"), default=0)
+    party_orgs = models.PositiveIntegerField(
+        _("managed compounds with a Party organisation"), default=0
+    )
+    owners_committees = models.PositiveIntegerField(
+        _("compounds with an owners' committee"), default=0
+    )
+    red_heart = models.PositiveIntegerField(_("red-heart demonstration projects"), default=0)
+    taken_at = models.DateTimeField(_("taken at"), auto_now=True)
+
+    class Meta:
+        ordering = ["date", "scope"]
+        verbose_name = _("coverage snapshot")
+        verbose_name_plural = _("coverage snapshots")
+        constraints = [
+            # One row per day and area: re-taking a day's snapshot updates these rows.
+            models.UniqueConstraint(
+                fields=["date"], condition=Q(scope="city"), name="coverage_snapshot_city_day"
+            ),
+            models.UniqueConstraint(
+                fields=["date", "district"],
+                condition=Q(scope="district"),
+                name="coverage_snapshot_district_day",
+            ),
+            models.UniqueConstraint(
+                fields=["date", "street"],
+                condition=Q(scope="street"),
+                name="coverage_snapshot_street_day",
+            ),
+            models.CheckConstraint(
+                name="coverage_snapshot_scope_matches_area",
+                condition=Q(scope="city", district__isnull=True, street__isnull=True)
+                | Q(scope="district", district__isnull=False, street__isnull=True)
+                | Q(scope="street", district__isnull=False, street__isnull=False),
+            ),
+            models.CheckConstraint(
+                name="coverage_snapshot_counts_consistent",
+                condition=Q(managed__lte=models.F("compounds"))
+                & Q(party_orgs__lte=models.F("managed"))
+                & Q(owners_committees__lte=models.F("compounds"))
+                & Q(red_heart__lte=models.F("compounds")),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        area = self.street or self.district
+        return f"{self.date} {area or self.get_scope_display()}"

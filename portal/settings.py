@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -86,6 +87,9 @@ INSTALLED_APPS = [
     "axes",
     "portal",
     "companies",
+    "credit",
+    "funds",
+    "proposals",
 ]
 
 MIDDLEWARE = [
@@ -171,6 +175,9 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
+# Outside production, whitenoise serves straight from static/ (no collectstatic needed).
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = DEBUG
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -212,12 +219,29 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 300)
-}
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 300)}
 CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # The dashboard's trend: the day's coverage counts per city, district and street.
+    "coverage-snapshot-daily": {
+        "task": "portal.tasks.coverage_snapshot_take",
+        "schedule": crontab(hour=1, minute=30),
+    },
+    # An emergency repair step that passed its deadline is escalated, never approved by silence.
+    "funds-escalate-overdue-emergencies": {
+        "task": "funds.escalate_overdue_emergencies",
+        "schedule": crontab(minute="*/15"),
+    },
+    # Handlers hear of overdue and near-due proposals and of owed second replies.
+    "proposals-due-reminders": {
+        "task": "proposals.tasks.send_due_reminders",
+        "schedule": crontab(hour=8, minute=0),
+    },
+}
+
+# The rating batch: firms per Celery task (one transaction and a fixed number of queries each).
+CREDIT_RATING_CHUNK_SIZE = env_int("CREDIT_RATING_CHUNK_SIZE", 1000)
 
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -6,7 +6,6 @@ from django.urls import include, path
 
 from . import views
 
-
 portal_patterns = [
     path("", views.home, name="home"),
     path("dashboard/", views.dashboard, name="dashboard"),
@@ -32,5 +31,8 @@ urlpatterns = [
     ),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("companies.urls")),
+    path("credit/", include("credit.urls")),
+    path("funds/", include("funds.urls")),
+    path("proposals/", include("proposals.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db import connection
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from . import scoping, services
 from .celery import app as celery_app
+from .forms import PasswordResetForm, UserCreateForm, UserForm, UserSearchForm
+from .models import User
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -48,21 +57,85 @@ def healthz(request: HttpRequest) -> JsonResponse:
     )
 
 
-def dashboard(request: HttpRequest) -> HttpResponse:  # filled in by the dashboard work
-    raise NotImplementedError
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """Counts and coverage rates of the user's area; firms and committees have their own pages."""
+    from .selectors import dashboard_for_user  # (the lead may hoist this to the imports)
+
+    if not scoping.can_see_dashboard(request.user):
+        raise PermissionDenied
+    return render(
+        request, "portal/dashboard.html", {"dashboard": dashboard_for_user(user=request.user)}
+    )
 
 
+def users_search(*, q: str = "", role: str = ""):
+    """Accounts matching a search (moves to selectors.py with the next change there)."""
+    users = User.objects.select_related("street", "community", "firm", "compound").order_by(
+        "username"
+    )
+    if q:
+        users = users.filter(Q(username__icontains=q) | Q(full_name__icontains=q))
+    if role:
+        users = users.filter(role=role)
+    return users
+
+
+def _bureau_only(request: HttpRequest) -> None:
+    if not scoping.can_edit_registry(request.user):
+        raise PermissionDenied
+
+
+@login_required
 def user_list(request: HttpRequest) -> HttpResponse:
-    raise NotImplementedError
+    _bureau_only(request)
+    search = UserSearchForm(request.GET or None)
+    users = users_search(
+        q=search.cleaned_data["q"] if search.is_valid() else "",
+        role=search.cleaned_data["role"] if search.is_valid() else "",
+    )
+    page = Paginator(users, 50).get_page(request.GET.get("page"))
+    return render(request, "portal/user_list.html", {"search": search, "page_obj": page})
 
 
+@login_required
 def user_create(request: HttpRequest) -> HttpResponse:
-    raise NotImplementedError
+    _bureau_only(request)
+    form = UserCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        user = services.user_create(actor=request.user, password=data.pop("password"), **data)
+        messages.success(request, _("Account %(name)s created.") % {"name": user.username})
+        return redirect("portal:user_list")
+    return render(request, "portal/user_form.html", {"form": form})
 
 
+@login_required
 def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    raise NotImplementedError
+    _bureau_only(request)
+    account = get_object_or_404(User, pk=pk)
+    form = UserForm(request.POST or None, instance=account)
+    if request.method == "POST" and form.is_valid():
+        services.user_update(actor=request.user, user=account, **form.cleaned_data)
+        messages.success(request, _("Account %(name)s saved.") % {"name": account.username})
+        return redirect("portal:user_list")
+    history = account.history.select_related("history_user")[:20]
+    return render(
+        request, "portal/user_form.html", {"form": form, "account": account, "history": history}
+    )
 
 
+@login_required
 def user_password(request: HttpRequest, pk: int) -> HttpResponse:
-    raise NotImplementedError
+    _bureau_only(request)
+    account = get_object_or_404(User, pk=pk)
+    form = PasswordResetForm(request.POST or None, user=account)
+    if request.method == "POST" and form.is_valid():
+        services.user_set_password(
+            actor=request.user, user=account, password=form.cleaned_data["password"]
+        )
+        messages.success(
+            request, _("The password of %(name)s was reset.") % {"name": account.username}
+        )
+        return redirect("portal:user_edit", pk=account.pk)
+    return render(request, "portal/user_password.html", {"form": form, "account": account})

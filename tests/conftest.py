@@ -3,7 +3,16 @@ in the same scope, and an outsider (the same role elsewhere)."""
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterator
+
 import pytest
+from celery.contrib.testing import tasks as celery_testing_tasks  # registers celery.ping
+from celery.contrib.testing.worker import start_worker
+from celery.signals import task_postrun
+from django.db import connections
+
+from portal.celery import app
 
 from portal.choices import Role
 
@@ -14,6 +23,12 @@ from .factories import (
     StreetFactory,
     UserFactory,
 )
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Tests create many accounts; a deliberately slow hasher would only slow them down."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
@@ -122,3 +137,55 @@ def client_of(client):
         return client
 
     return sign_in
+
+
+@pytest.fixture(autouse=True)
+def _celery_in_process_unless_real_worker(request):
+    """Tasks run in-process in tests even where REDIS_URL is set (CI): nothing would consume
+    them. Only tests marked `worker` send them through the broker to a real worker."""
+    if request.node.get_closest_marker("worker"):
+        yield
+        return
+    from portal.celery import app
+
+    saved = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = saved
+
+
+# --- a real Celery worker (tests marked `worker`, with REDIS_URL set) ----------------------
+
+assert celery_testing_tasks.ping.name == "celery.ping"
+
+
+def _close_worker_connections(**kwargs) -> None:
+    # Runs in the worker's thread, whose database connections are its own: left open they
+    # would keep the test database from being flushed and dropped.
+    connections.close_all()
+
+
+@pytest.fixture
+def celery_worker() -> Iterator:
+    """A real worker on a queue of this test's own; the app's configuration is restored after."""
+    conf = app.conf
+    saved = {
+        key: conf[key]
+        for key in ("task_always_eager", "task_default_queue", "worker_hijack_root_logger")
+    }
+    queue = f"test-{uuid.uuid4().hex}"
+    conf.task_always_eager = False
+    conf.task_default_queue = queue
+    conf.worker_hijack_root_logger = False  # leave pytest's log capture alone
+    task_postrun.connect(_close_worker_connections, weak=False)
+    try:
+        with start_worker(app, queues=[queue], perform_ping_check=True, shutdown_timeout=30) as w:
+            yield w
+    finally:
+        task_postrun.disconnect(_close_worker_connections)
+        conf.update(saved)
+        with app.connection_for_write() as conn:
+            # The queue and its exchange are this test's own: leave nothing behind in Redis.
+            conn.default_channel.client.delete(
+                queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}"
+            )

@@ -55,6 +55,7 @@ class FirmFactory(factory.django.DjangoModelFactory):
 class CompoundFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Compound
+        skip_postgeneration_save = True
 
     code = factory.Sequence(lambda n: f"XQ{n:05d}")
     name = factory.Sequence(lambda n: f"测试小区{n}")

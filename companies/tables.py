@@ -1,0 +1,102 @@
+"""The registry lists as tables: sortable columns, and the same columns exported to Excel."""
+
+from __future__ import annotations
+
+import django_tables2 as tables
+from django.utils.text import capfirst
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from .models import Compound, Firm
+
+TABLE_ATTRS = {"class": "table table-sm table-hover align-middle"}
+RESPONSIVE_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
+
+
+class YesNoColumn(tables.BooleanColumn):
+    """✔/✘ on screen, a translated Yes/No in the spreadsheet."""
+
+    def value(self, record, value, bound_column) -> str:
+        return (
+            gettext("Yes") if self._get_bool_value(record, value, bound_column) else gettext("No")
+        )
+
+
+class FirmTable(tables.Table):
+    name = tables.Column(linkify=("companies:firm_detail", {"pk": tables.A("pk")}))
+    credit_code = tables.Column()
+    legal_representative = tables.Column()
+    phone = tables.Column()
+    compound_count = tables.Column(
+        verbose_name=capfirst(_("compounds")), attrs={"td": {"class": "text-end"}}
+    )
+    households_total = tables.Column(
+        verbose_name=capfirst(_("households")), attrs={"td": {"class": "text-end"}}, default=0
+    )
+    floor_area_total = tables.Column(
+        verbose_name=capfirst(_("floor area (m²)")), attrs={"td": {"class": "text-end"}}, default=0
+    )
+
+    class Meta:
+        model = Firm
+        fields = ("name", "credit_code", "legal_representative", "phone")
+        sequence = (
+            "name",
+            "credit_code",
+            "legal_representative",
+            "phone",
+            "compound_count",
+            "households_total",
+            "floor_area_total",
+        )
+        attrs = TABLE_ATTRS
+        template_name = RESPONSIVE_TEMPLATE
+        order_by = ("name",)
+
+
+class CompoundTable(tables.Table):
+    code = tables.Column(linkify=("companies:compound_detail", {"pk": tables.A("pk")}))
+    name = tables.Column(linkify=("companies:compound_detail", {"pk": tables.A("pk")}))
+    district = tables.Column(
+        accessor="community__street__district__name",
+        verbose_name=capfirst(_("district")),
+        order_by=("community__street__district__name",),
+    )
+    street = tables.Column(
+        accessor="community__street__name",
+        verbose_name=capfirst(_("street")),
+        order_by=("community__street__name",),
+    )
+    community = tables.Column(
+        accessor="community__name",
+        verbose_name=capfirst(_("community")),
+        order_by=("community__name",),
+    )
+    firm = tables.Column(
+        linkify=("companies:firm_detail", {"pk": tables.A("firm_id")}),
+        order_by=("firm__name",),
+    )
+    households = tables.Column(attrs={"td": {"class": "text-end"}})
+    floor_area = tables.Column(attrs={"td": {"class": "text-end"}})
+    has_owners_committee = YesNoColumn()
+    has_party_org = YesNoColumn()
+    red_heart_year = tables.Column()
+
+    class Meta:
+        model = Compound
+        fields = (
+            "code",
+            "name",
+            "district",
+            "street",
+            "community",
+            "firm",
+            "households",
+            "floor_area",
+            "has_owners_committee",
+            "has_party_org",
+            "red_heart_year",
+        )
+        attrs = TABLE_ATTRS
+        template_name = RESPONSIVE_TEMPLATE
+        order_by = ("code",)

@@ -1,0 +1,105 @@
+"""Forms of the credit pages: they validate; the views call credit.services."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import Indicator, RuleSet
+
+
+def _helper() -> FormHelper:
+    helper = FormHelper()
+    helper.form_tag = False
+    return helper
+
+
+def _year_field(**kwargs) -> forms.IntegerField:
+    return forms.IntegerField(label=_("year"), min_value=2000, max_value=2100, **kwargs)
+
+
+class RuleSetCopyForm(forms.Form):
+    source = forms.ModelChoiceField(label=_("copy from"), queryset=RuleSet.objects.none())
+    year = _year_field()
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["source"].queryset = RuleSet.objects.order_by("-year")
+        latest = RuleSet.objects.order_by("-year").first()
+        if latest is not None and not self.is_bound:
+            self.initial.setdefault("source", latest.pk)
+            self.initial.setdefault("year", latest.year + 1)
+        self.helper = _helper()
+
+    def clean_year(self) -> int:
+        year = self.cleaned_data["year"]
+        if RuleSet.objects.filter(year=year).exists():
+            raise forms.ValidationError(
+                _("The year %(year)s has a rule set already.") % {"year": year}
+            )
+        return year
+
+
+class RuleSetForm(forms.ModelForm):
+    """The parameters of a rule set and one weight field per indicator (weight_<code>)."""
+
+    class Meta:
+        model = RuleSet
+        fields = [
+            "min_indicators",
+            "bonus_cap",
+            "threshold_a",
+            "threshold_b",
+            "threshold_c",
+            "publicity_days",
+        ]
+
+    def __init__(
+        self, *args, indicators: list[Indicator], weights: dict[str, Decimal], **kwargs
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.indicator_codes = []
+        for indicator in indicators:
+            name = f"weight_{indicator.code}"
+            self.fields[name] = forms.DecimalField(
+                label=_("weight: %(name)s") % {"name": indicator.name},
+                max_digits=6,
+                decimal_places=2,
+                min_value=Decimal("0.01"),
+                initial=weights.get(indicator.code),
+                error_messages={"min_value": _("A weight must be greater than 0.")},
+            )
+            self.indicator_codes.append(indicator.code)
+        self.helper = _helper()
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        a, b, c = (cleaned.get(f"threshold_{x}") for x in "abc")
+        if None not in (a, b, c) and not (a > b > c):
+            raise forms.ValidationError(_("The thresholds must descend: A above B above C."))
+        return cleaned
+
+    def _post_clean(self) -> None:
+        # The service validates the model (and refuses a frozen rule set); the form does not
+        # write to its instance.
+        pass
+
+    def weights(self) -> dict[str, Decimal]:
+        return {code: self.cleaned_data[f"weight_{code}"] for code in self.indicator_codes}
+
+    def parameters(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class RatingRunStartForm(forms.Form):
+    year = _year_field()
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("year", timezone.localdate().year - 1)
+        self.helper = _helper()

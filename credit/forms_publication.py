@@ -1,0 +1,172 @@
+"""Forms of the publication pages: they validate; the views call credit.publication."""
+
+from __future__ import annotations
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from .choices import RunStatus
+from .models import NoticeStatus, RatingRun
+from .publication import check_attachment, max_attachments
+
+
+def _helper() -> FormHelper:
+    helper = FormHelper()
+    helper.form_tag = False
+    return helper
+
+
+class RunChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: RatingRun) -> str:
+        finished = obj.finished_at.strftime("%Y-%m-%d %H:%M") if obj.finished_at else ""
+        return f"{obj} · {finished}"
+
+
+class PublicationCreateForm(forms.Form):
+    run = RunChoiceField(label=_("finished rating run"), queryset=RatingRun.objects.none())
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["run"].queryset = RatingRun.objects.filter(
+            status=RunStatus.FINISHED, publications__isnull=True
+        ).order_by("-year", "-finished_at")
+        self.helper = _helper()
+
+
+class PublicationRunForm(forms.Form):
+    run = RunChoiceField(label=_("corrected rating run"), queryset=RatingRun.objects.none())
+    reason = forms.CharField(label=_("reason"), max_length=500, required=False)
+
+    def __init__(self, *args, year: int, exclude_pk: int, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["run"].queryset = (
+            RatingRun.objects.filter(year=year, status=RunStatus.FINISHED)
+            .exclude(pk=exclude_pk)
+            .order_by("-finished_at")
+        )
+        self.helper = _helper()
+
+
+class PublishForm(forms.Form):
+    change_note = forms.CharField(
+        label=_("change note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required for a correction of a published list."),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None) -> list:
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(item, initial) for item in data if item]
+        return [super().clean(data, initial)] if data else []
+
+
+class ObjectionForm(forms.Form):
+    text = forms.CharField(
+        label=_("your objection"), max_length=5000, widget=forms.Textarea(attrs={"rows": 6})
+    )
+    attachments = MultipleFileField(
+        label=_("attachments"),
+        required=False,
+        help_text=_("PDF, JPG or PNG files."),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+
+    def clean_attachments(self) -> list:
+        files = self.cleaned_data.get("attachments") or []
+        if len(files) > max_attachments():
+            raise forms.ValidationError(_("At most %(n)s files.") % {"n": max_attachments()})
+        for upload in files:
+            try:
+                check_attachment(upload)
+            except ValidationError as exc:
+                raise forms.ValidationError(exc.message_dict["attachments"]) from None
+        return files
+
+
+class ObjectionAnswerForm(forms.Form):
+    ACCEPT, REJECT = "accept", "reject"
+    decision = forms.ChoiceField(
+        label=_("decision"),
+        choices=[(ACCEPT, _("Accept")), (REJECT, _("Reject"))],
+        widget=forms.RadioSelect,
+    )
+    answer = forms.CharField(
+        label=_("answer"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required to reject: the reason."),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if cleaned.get("decision") == self.REJECT and not (cleaned.get("answer") or "").strip():
+            self.add_error("answer", _("Give the reason for rejecting the objection."))
+        return cleaned
+
+
+class NoticeResponseForm(forms.Form):
+    text = forms.CharField(
+        label=_("what was rectified"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    file = forms.FileField(
+        label=_("attachment"),
+        required=False,
+        help_text=_("PDF, JPG or PNG files."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if upload:
+            try:
+                check_attachment(upload, field="file")
+            except ValidationError as exc:
+                raise forms.ValidationError(exc.message_dict["file"]) from None
+        return upload
+
+
+class NoticeCloseForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("outcome"),
+        choices=[
+            (NoticeStatus.RECTIFIED, NoticeStatus.RECTIFIED.label),
+            (NoticeStatus.OVERDUE, NoticeStatus.OVERDUE.label),
+        ],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()

@@ -1,0 +1,465 @@
+"""Writes of the publication side of the credit app: the publicity notice (公示), objections
+(异议), published versions of the red and black lists, and the notices that follow them.
+
+Kept beside services.py (which holds rule sets, inputs and the rating batch) so that neither
+module grows past a readable size; the same conventions apply: keyword-only arguments, the
+acting user passed in, atomic, validated, recorded in the history."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
+
+from portal.choices import Role
+from portal.models import User
+from portal.services import record_save
+
+from .choices import Grade, RunStatus
+from .models import (
+    ATTACHMENT_EXTENSIONS,
+    CreditNotice,
+    NoticeKind,
+    NoticeStatus,
+    Objection,
+    ObjectionAttachment,
+    ObjectionStatus,
+    Publication,
+    PublicationStatus,
+    PublicationVersion,
+    Rating,
+    RatingRun,
+)
+from .services import rule_set_freeze
+
+DEFAULT_ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
+DEFAULT_MAX_ATTACHMENTS = 5
+DEFAULT_RECTIFICATION_DAYS = 30
+CONTENT_FORMAT = 1
+
+
+def attachment_max_bytes() -> int:
+    return int(getattr(settings, "CREDIT_ATTACHMENT_MAX_BYTES", DEFAULT_ATTACHMENT_MAX_BYTES))
+
+
+def max_attachments() -> int:
+    return int(getattr(settings, "CREDIT_MAX_ATTACHMENTS", DEFAULT_MAX_ATTACHMENTS))
+
+
+def rectification_days() -> int:
+    """Days a firm on the black list has to rectify (整改期限)."""
+    return int(getattr(settings, "CREDIT_RECTIFICATION_DAYS", DEFAULT_RECTIFICATION_DAYS))
+
+
+def _refuse(message: str, code: str, field: str | None = None) -> ValidationError:
+    if field:
+        return ValidationError({field: ValidationError(message, code=code)})
+    return ValidationError(message, code=code)
+
+
+def check_attachment(upload: UploadedFile, *, field: str = "attachments") -> None:
+    """A pdf, jpg or png no larger than the limit; anything else is refused."""
+    name = upload.name or ""
+    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if ext not in ATTACHMENT_EXTENSIONS:
+        raise _refuse(
+            _("%(name)s: only PDF, JPG and PNG files are accepted.") % {"name": name},
+            "attachment_type",
+            field,
+        )
+    if upload.size > attachment_max_bytes():
+        raise _refuse(
+            _("%(name)s is larger than %(mb)s MB.")
+            % {"name": name, "mb": round(attachment_max_bytes() / 1024 / 1024, 1)},
+            "attachment_size",
+            field,
+        )
+
+
+# --- the frozen content ----------------------------------------------------------------------
+
+
+def canonical_json(data: Any) -> str:
+    """One text for one content: sorted keys, no spaces, UTF-8 characters as they are."""
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def sha256_hex(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _list_entry(row: dict) -> dict:
+    return {
+        "rank": row["rank"],
+        "credit_code": row["firm__credit_code"],
+        "name": row["firm__name"],
+        "score": None if row["score"] is None else f"{row['score']:.2f}",
+        "grade": row["grade"],
+        "vetoed": row["vetoed"],
+        "compounds": row["compounds"],
+    }
+
+
+def lists_content(
+    *, year: int, run: RatingRun, number: int, published_at: dt.datetime, change_note: str
+) -> dict:
+    """The red list (grade A) and black list (grade D) of a run, in rank order, with each
+    firm's managed compounds counted now; one query whatever the number of firms."""
+    rows = (
+        Rating.objects.filter(run=run, grade__in=[Grade.A, Grade.D])
+        .values("rank", "score", "grade", "vetoed", "firm__credit_code", "firm__name")
+        .annotate(compounds=Count("firm__compounds"))
+        .order_by(F("rank").asc(nulls_last=True), "firm__credit_code")
+    )
+    red, black = [], []
+    for row in rows:
+        (red if row["grade"] == Grade.A else black).append(_list_entry(row))
+    rule_set = run.rule_set
+    return {
+        "format": CONTENT_FORMAT,
+        "year": year,
+        "version": number,
+        "published_at": timezone.localtime(published_at).isoformat(timespec="seconds"),
+        "change_note": change_note,
+        "thresholds": {
+            "A": f"{rule_set.threshold_a:.2f}",
+            "B": f"{rule_set.threshold_b:.2f}",
+            "C": f"{rule_set.threshold_c:.2f}",
+        },
+        "red_list": red,
+        "black_list": black,
+    }
+
+
+# --- publicity ---------------------------------------------------------------------------
+
+
+def _bureau_only(user: User | None) -> None:
+    if user is not None and user.role != Role.BUREAU:
+        raise _refuse(_("Only bureau staff may do this."), "not_allowed")
+
+
+@transaction.atomic
+def publication_create(*, user: User | None, run: RatingRun) -> Publication:
+    """Open the publicity period (公示) of a finished run's red and black lists; it lasts the
+    rule set's publicity days from now."""
+    _bureau_only(user)
+    if run.status != RunStatus.FINISHED:
+        raise _refuse(_("Only a finished rating run can be published."), "run_not_finished")
+    if Publication.objects.filter(year=run.year).exists():
+        raise _refuse(
+            _(
+                "The lists of %(year)s have a publicity notice already: point it at the new "
+                "run instead."
+            )
+            % {"year": run.year},
+            "exists",
+        )
+    publication = Publication(
+        year=run.year,
+        run=run,
+        period_start=timezone.now(),
+        publicity_days=run.rule_set.publicity_days,
+        created_by=user,
+    )
+    try:
+        # Two clerks opening the same year at once: the unique year lets one of them win.
+        with transaction.atomic():
+            return record_save(publication, user=user)
+    except IntegrityError:
+        raise _refuse(
+            _("The lists of %(year)s have a publicity notice already.") % {"year": run.year},
+            "exists",
+        ) from None
+
+
+def _lock(publication: Publication) -> Publication:
+    return (
+        Publication.objects.select_for_update()
+        .select_related("run__rule_set")
+        .get(pk=publication.pk)
+    )
+
+
+@transaction.atomic
+def publication_set_run(
+    *, user: User | None, publication: Publication, run: RatingRun, reason: str = ""
+) -> Publication:
+    """Point the publication at a newer finished run of its year (after inputs were corrected
+    following an accepted objection). Once published, the next publication is a new version."""
+    _bureau_only(user)
+    # Lock: a clerk publishing at this moment must publish either the old run or the new one.
+    publication = _lock(publication)
+    if run.year != publication.year or run.status != RunStatus.FINISHED:
+        raise _refuse(
+            _("Choose a finished rating run of %(year)s.") % {"year": publication.year},
+            "run_invalid",
+            "run",
+        )
+    if run.pk == publication.run_id:
+        raise _refuse(_("The publication already shows this run."), "same_run", "run")
+    publication.run = run
+    return record_save(publication, user=user, reason=reason or f"run {run.pk}")
+
+
+# --- objections ------------------------------------------------------------------------------
+
+
+def in_period(publication: Publication, now: dt.datetime | None = None) -> bool:
+    now = now or timezone.now()
+    return publication.is_publicity and publication.period_start <= now < publication.period_end
+
+
+@transaction.atomic
+def objection_file(
+    *,
+    user: User,
+    publication: Publication,
+    rating: Rating,
+    text: str,
+    attachments: Sequence[UploadedFile] = (),
+) -> Objection:
+    """A firm user objects to its own firm's proposed rating, during the publicity period."""
+    # Lock the publication: an objection and the publication of the lists must not cross.
+    publication = _lock(publication)
+    if user.role != Role.FIRM or rating.firm_id != user.firm_id:
+        raise _refuse(_("A firm may object to its own rating only."), "not_own")
+    if rating.run_id != publication.run_id:
+        raise _refuse(_("This rating is not the one under publicity."), "not_in_publication")
+    if not in_period(publication):
+        raise _refuse(
+            _("Objections are accepted only during the publicity period."), "outside_period"
+        )
+    text = (text or "").strip()
+    if not text:
+        raise _refuse(_("Say what you object to."), "text_required", "text")
+    if len(attachments) > max_attachments():
+        raise _refuse(
+            _("At most %(n)s files.") % {"n": max_attachments()}, "too_many_files", "attachments"
+        )
+    for upload in attachments:
+        check_attachment(upload)
+    objection = record_save(
+        Objection(
+            publication=publication,
+            rating=rating,
+            firm_id=rating.firm_id,
+            text=text,
+            filed_by=user,
+            filed_at=timezone.now(),
+        ),
+        user=user,
+    )
+    for upload in attachments:
+        attachment = ObjectionAttachment(
+            objection=objection, file=upload, name=upload.name[:200], size=upload.size
+        )
+        attachment.full_clean()
+        attachment.save()
+    return objection
+
+
+@transaction.atomic
+def objection_answer(
+    *, user: User | None, objection: Objection, accept: bool, answer: str
+) -> Objection:
+    """The bureau's answer: accepted (inputs are then corrected and the year re-rated) or
+    rejected, with the reason."""
+    _bureau_only(user)
+    # Lock: two clerks answering the same objection at once; the second sees it answered.
+    objection = Objection.objects.select_for_update().get(pk=objection.pk)
+    if not objection.is_pending:
+        raise _refuse(_("This objection has been answered already."), "answered")
+    answer = (answer or "").strip()
+    if not accept and not answer:
+        raise _refuse(
+            _("Give the reason for rejecting the objection."), "reason_required", "answer"
+        )
+    objection.status = ObjectionStatus.ACCEPTED if accept else ObjectionStatus.REJECTED
+    objection.answer = answer
+    objection.answered_by = user
+    objection.answered_at = timezone.now()
+    return record_save(objection, user=user)
+
+
+# --- publishing ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def publication_publish(
+    *, user: User | None, publication: Publication, change_note: str = ""
+) -> PublicationVersion:
+    """Publish the lists of the publication's run as a new, frozen version: after the
+    publicity period, with no objection pending; a correction needs a change note. Freezes
+    the rule set of the run."""
+    _bureau_only(user)
+    # Lock: two clerks pressing "publish" at once would both create version n+1.
+    publication = _lock(publication)
+    now = timezone.now().replace(microsecond=0)
+    if publication.is_publicity and now < publication.period_end:
+        raise _refuse(
+            _("The publicity period runs until %(end)s: publish after it ends.")
+            % {"end": timezone.localtime(publication.period_end).strftime("%Y-%m-%d %H:%M")},
+            "period_not_over",
+        )
+    pending = publication.objections.filter(status=ObjectionStatus.PENDING).count()
+    if pending:
+        raise _refuse(
+            _("%(n)s objection(s) await an answer: answer them before publishing.")
+            % {"n": pending},
+            "objections_pending",
+        )
+    last = publication.versions.order_by("-number").first()
+    if last is not None and last.run_id == publication.run_id:
+        raise _refuse(
+            _(
+                "Version %(n)s already publishes this run: re-rate and point the publication at "
+                "the new run to correct it."
+            )
+            % {"n": last.number},
+            "already_published",
+        )
+    change_note = (change_note or "").strip()
+    if last is not None and not change_note:
+        raise _refuse(_("Say what this correction changes."), "change_note_required", "change_note")
+    number = 1 if last is None else last.number + 1
+    content = canonical_json(
+        lists_content(
+            year=publication.year,
+            run=publication.run,
+            number=number,
+            published_at=now,
+            change_note=change_note,
+        )
+    )
+    version = PublicationVersion(
+        publication=publication,
+        number=number,
+        run=publication.run,
+        published_at=now,
+        published_by=user,
+        change_note=change_note,
+        content=content,
+        digest=sha256_hex(content),
+    )
+    version.full_clean()
+    version.save()
+    publication.status = PublicationStatus.PUBLISHED
+    record_save(publication, user=user, reason=f"published version {number}")
+    rule_set_freeze(user=user, rule_set=publication.run.rule_set)
+    return version
+
+
+# --- notices ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def notices_issue(*, user: User | None, publication: Publication) -> int:
+    """Commendation notices to the red list's firms and rectification notices (with a
+    deadline and more frequent spot checks) to the black list's, from the latest published
+    version; firms that have theirs already are skipped. Returns the number issued."""
+    _bureau_only(user)
+    # Lock: two clerks issuing at once would both find the same firms without a notice.
+    publication = _lock(publication)
+    version = publication.versions.order_by("-number").first()
+    if version is None:
+        raise _refuse(_("Publish the lists before issuing notices."), "not_published")
+    existing = set(publication.notices.values_list("firm_id", "kind"))
+    now = timezone.now()
+    deadline = timezone.localdate(now) + dt.timedelta(days=rectification_days())
+    notices = []
+    for firm_id, grade, score in (
+        Rating.objects.filter(run_id=version.run_id, grade__in=[Grade.A, Grade.D])
+        .order_by("rank", "firm_id")
+        .values_list("firm_id", "grade", "score")
+    ):
+        kind = NoticeKind.COMMENDATION if grade == Grade.A else NoticeKind.RECTIFICATION
+        if (firm_id, kind) in existing:
+            continue
+        notice = CreditNotice(
+            publication=publication,
+            version=version,
+            firm_id=firm_id,
+            kind=kind,
+            grade=grade,
+            score=score,
+            issued_at=now,
+            issued_by=user,
+            deadline=deadline if kind == NoticeKind.RECTIFICATION else None,
+            extra_spot_checks=kind == NoticeKind.RECTIFICATION,
+        )
+        # The foreign keys come from the rows just read: validating them would cost a query each.
+        notice.clean_fields(exclude=["publication", "version", "firm", "issued_by"])
+        notices.append(notice)
+    bulk_create_with_history(notices, CreditNotice, batch_size=500, default_user=user)
+    return len(notices)
+
+
+def _lock_notice(notice: CreditNotice) -> CreditNotice:
+    return CreditNotice.objects.select_for_update().get(pk=notice.pk)
+
+
+@transaction.atomic
+def notice_respond(
+    *, user: User, notice: CreditNotice, text: str, file: UploadedFile | None = None
+) -> CreditNotice:
+    """The firm answers its rectification notice (what it did, with a file); it may answer
+    again while the notice is open (the history keeps the earlier answer)."""
+    # Lock: the firm answering while the bureau closes the notice.
+    notice = _lock_notice(notice)
+    if user.role != Role.FIRM or notice.firm_id != user.firm_id:
+        raise _refuse(_("Only the firm the notice is addressed to may answer it."), "not_own")
+    if not notice.is_rectification:
+        raise _refuse(_("A commendation notice needs no answer."), "no_answer_needed")
+    if not notice.is_open:
+        raise _refuse(_("This notice is closed."), "closed")
+    text = (text or "").strip()
+    if not text:
+        raise _refuse(_("Say what was rectified."), "text_required", "text")
+    if file:
+        check_attachment(file, field="file")
+        notice.response_file = file
+    notice.response = text
+    notice.responded_by = user
+    notice.responded_at = timezone.now()
+    notice.status = NoticeStatus.ANSWERED
+    return record_save(notice, user=user)
+
+
+@transaction.atomic
+def notice_close(
+    *, user: User | None, notice: CreditNotice, outcome: str, note: str = ""
+) -> CreditNotice:
+    """The bureau closes a rectification notice as rectified, or as overdue once its deadline
+    has passed."""
+    _bureau_only(user)
+    # Lock: two clerks closing the same notice (or the firm answering) at once.
+    notice = _lock_notice(notice)
+    if not notice.is_rectification:
+        raise _refuse(_("Only a rectification notice is closed."), "not_rectification")
+    if not notice.is_open:
+        raise _refuse(_("This notice is closed already."), "closed")
+    if outcome == NoticeStatus.OVERDUE:
+        if timezone.localdate() <= notice.deadline:
+            raise _refuse(
+                _("The deadline (%(date)s) has not passed yet.") % {"date": notice.deadline},
+                "not_overdue",
+            )
+    elif outcome != NoticeStatus.RECTIFIED:
+        raise _refuse(_("Choose rectified or overdue."), "outcome", "outcome")
+    notice.status = outcome
+    notice.closing_note = (note or "").strip()
+    notice.closed_by = user
+    notice.closed_at = timezone.now()
+    return record_save(notice, user=user)

@@ -1,0 +1,812 @@
+"""Writes of the credit app: rule sets, assessment windows, assessments, credit events and
+the rating batch. Views, tasks, imports and commands all call these functions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, Sum, Value
+from django.db.models.functions import Greatest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from companies.models import Compound, Firm
+from portal.choices import Role
+from portal.models import User
+from portal.services import record_save
+
+from . import rating
+from .choices import ACTIVE_RUN_STATUSES, AssessorRole, EventKind, RunStatus
+from .models import (
+    Assessment,
+    AssessmentWindow,
+    CreditEvent,
+    Indicator,
+    Rating,
+    RatingRun,
+    RuleSet,
+    RuleWeight,
+)
+
+logger = logging.getLogger(__name__)
+
+CENT = Decimal("0.01")
+DEFAULT_CHUNK_SIZE = 1000
+
+
+def chunk_size() -> int:
+    return max(1, int(getattr(settings, "CREDIT_RATING_CHUNK_SIZE", DEFAULT_CHUNK_SIZE)))
+
+
+# --- indicators and rule sets ---------------------------------------------------------------
+
+# The six indicators of credit-rules.md: (code, name, order). The data migration creates them;
+# `indicators_ensure` restores them where a database was emptied (a flushed test database).
+INDICATORS = (
+    ("quality", "住宅小区物业服务质量评价", 1),
+    ("satisfaction", "业主满意度", 2),
+    ("contract", "依法履行合同服务情况", 3),
+    ("supervision", "层级监管部门意见", 4),
+    ("decisions", "执行党委政府决策部署", 5),
+    ("petitions", "业主信访处理", 6),
+)
+
+
+def indicators_ensure() -> dict[str, Indicator]:
+    """The indicators by code, creating any of the six that is missing."""
+    found = {indicator.code: indicator for indicator in Indicator.objects.all()}
+    for code, name, order in INDICATORS:
+        if code not in found:
+            found[code], _created = Indicator.objects.get_or_create(
+                code=code, defaults={"name": name, "order": order}
+            )
+    return found
+
+
+def _frozen_error(rule_set: RuleSet) -> ValidationError:
+    return ValidationError(
+        _("The rule set of %(year)s is frozen: a rating made with it has been published.")
+        % {"year": rule_set.year},
+        code="frozen",
+    )
+
+
+@transaction.atomic
+def rule_set_create(
+    *,
+    user: User | None,
+    year: int,
+    weights: Mapping[str, Decimal],
+    **fields,
+) -> RuleSet:
+    """A rule set for `year` with the given parameters and one weight per indicator code."""
+    if RuleSet.objects.filter(year=year).exists():
+        raise ValidationError(
+            {"year": _("The year %(year)s has a rule set already.") % {"year": year}},
+            code="exists",
+        )
+    rule_set = record_save(RuleSet(year=year, created_by=user, **fields), user=user)
+    _save_weights(user=user, rule_set=rule_set, weights=weights, create=True)
+    return rule_set
+
+
+def _save_weights(
+    *, user: User | None, rule_set: RuleSet, weights: Mapping[str, Decimal], create: bool
+) -> None:
+    indicators = indicators_ensure()
+    unknown = sorted(set(weights) - set(indicators))
+    if unknown:
+        raise ValidationError(
+            _("Unknown indicators: %(codes)s.") % {"codes": ", ".join(unknown)}, code="indicator"
+        )
+    missing = sorted(set(indicators) - set(weights)) if create else []
+    if missing:
+        raise ValidationError(
+            _("Give a weight for every indicator; missing: %(codes)s.")
+            % {"codes": ", ".join(missing)},
+            code="weights_missing",
+        )
+    existing = {w.indicator.code: w for w in rule_set.weights.select_related("indicator")}
+    for code, value in weights.items():
+        if value is None or Decimal(value) <= 0:
+            raise ValidationError(
+                {f"weight_{code}": _("A weight must be greater than 0.")}, code="weight"
+            )
+        row = existing.get(code) or RuleWeight(rule_set=rule_set, indicator=indicators[code])
+        if row.pk and row.weight == Decimal(value):
+            continue
+        row.weight = Decimal(value)
+        record_save(row, user=user)
+
+
+def default_rule_set_fields() -> dict:
+    return {
+        "min_indicators": rating.DEFAULT_RULES.min_indicators,
+        "bonus_cap": rating.DEFAULT_RULES.bonus_cap,
+        "threshold_a": rating.DEFAULT_RULES.threshold_a,
+        "threshold_b": rating.DEFAULT_RULES.threshold_b,
+        "threshold_c": rating.DEFAULT_RULES.threshold_c,
+        "publicity_days": 7,
+    }
+
+
+COPIED_FIELDS = (
+    "min_indicators",
+    "bonus_cap",
+    "threshold_a",
+    "threshold_b",
+    "threshold_c",
+    "publicity_days",
+)
+
+
+@transaction.atomic
+def rule_set_copy(*, user: User | None, source: RuleSet, year: int) -> RuleSet:
+    """A new year's rule set with every parameter and weight of `source` (not frozen)."""
+    weights = {w.indicator.code: w.weight for w in source.weights.select_related("indicator")}
+    fields = {name: getattr(source, name) for name in COPIED_FIELDS}
+    return rule_set_create(user=user, year=year, weights=weights, **fields)
+
+
+@transaction.atomic
+def rule_set_for_year(*, user: User | None, year: int) -> RuleSet:
+    """The year's rule set; created when missing by copying the latest earlier year's, or
+    from the defaults of credit-rules.md."""
+    existing = RuleSet.objects.filter(year=year).first()
+    if existing is not None:
+        return existing
+    earlier = RuleSet.objects.filter(year__lt=year).order_by("-year").first()
+    if earlier is not None:
+        return rule_set_copy(user=user, source=earlier, year=year)
+    return rule_set_create(
+        user=user,
+        year=year,
+        weights=dict(rating.DEFAULT_WEIGHTS),
+        **default_rule_set_fields(),
+    )
+
+
+@transaction.atomic
+def rule_set_update(
+    *,
+    user: User | None,
+    rule_set: RuleSet,
+    weights: Mapping[str, Decimal] | None = None,
+    **fields,
+) -> RuleSet:
+    """Change the parameters and weights of a rule set that is not frozen."""
+    # Lock the row: a publication freezing this rule set at the same moment must win or wait.
+    rule_set = RuleSet.objects.select_for_update().get(pk=rule_set.pk)
+    if rule_set.is_frozen:
+        raise _frozen_error(rule_set)
+    fields.pop("year", None)
+    for name, value in fields.items():
+        if name not in COPIED_FIELDS:
+            raise TypeError(f"rule_set_update() got an unexpected field {name!r}")
+        setattr(rule_set, name, value)
+    record_save(rule_set, user=user)
+    if weights:
+        _save_weights(user=user, rule_set=rule_set, weights=weights, create=False)
+    return rule_set
+
+
+@transaction.atomic
+def rule_set_freeze(*, user: User | None, rule_set: RuleSet) -> RuleSet:
+    """Freeze a rule set (called when a rating made with it is published); idempotent."""
+    rule_set = RuleSet.objects.select_for_update().get(pk=rule_set.pk)
+    if rule_set.frozen_at is None:
+        rule_set.frozen_at = timezone.now()
+        record_save(rule_set, user=user, reason="frozen by publication")
+    return rule_set
+
+
+def rules_of(rule_set: RuleSet, weights: Sequence[tuple[str, int, Decimal]]) -> rating.Rules:
+    """The pure-arithmetic view of a rule set; `weights` are (code, order, weight)."""
+    ordered = sorted(weights, key=lambda w: (w[1], w[0]))
+    return rating.Rules(
+        weights={code: weight for code, _order, weight in ordered},
+        min_indicators=rule_set.min_indicators,
+        bonus_cap=rule_set.bonus_cap,
+        threshold_a=rule_set.threshold_a,
+        threshold_b=rule_set.threshold_b,
+        threshold_c=rule_set.threshold_c,
+        indicator_order=tuple(code for code, _order, _weight in ordered),
+    )
+
+
+# --- assessment windows ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def assessment_window_open(*, user: User, year: int) -> AssessmentWindow:
+    window, _created = AssessmentWindow.objects.select_for_update().get_or_create(year=year)
+    window.is_open = True
+    window.opened_by = user
+    window.opened_at = timezone.now()
+    return record_save(window, user=user)
+
+
+@transaction.atomic
+def assessment_window_close(*, user: User, year: int) -> AssessmentWindow:
+    window, _created = AssessmentWindow.objects.select_for_update().get_or_create(year=year)
+    window.is_open = False
+    window.closed_by = user
+    window.closed_at = timezone.now()
+    return record_save(window, user=user)
+
+
+def assessment_window_is_open(*, year: int) -> bool:
+    return AssessmentWindow.objects.filter(year=year, is_open=True).exists()
+
+
+# --- assessments -----------------------------------------------------------------------------
+
+ROLE_ASSESSOR = {
+    Role.STREET: AssessorRole.STREET,
+    Role.COMMUNITY: AssessorRole.COMMUNITY,
+    Role.OWNERS_COMMITTEE: AssessorRole.OWNERS_COMMITTEE,
+    Role.ASSOCIATION: AssessorRole.ASSOCIATION,
+    Role.BUREAU: AssessorRole.BUREAU,
+}
+OWNERS_COMMITTEE_INDICATORS = ("satisfaction",)
+
+
+def assessor_role_for(user: User) -> str | None:
+    """The assessor role a user scores as; None for those who do not assess (firms)."""
+    return ROLE_ASSESSOR.get(user.role)
+
+
+def may_assess(user: User, compound: Compound, indicator_code: str) -> bool:
+    """Whether the user's role may score this compound and indicator (area and role only)."""
+    match user.role:
+        case Role.BUREAU | Role.ASSOCIATION:
+            return True
+        case Role.STREET:
+            return compound.community.street_id == user.street_id
+        case Role.COMMUNITY:
+            return compound.community_id == user.community_id
+        case Role.OWNERS_COMMITTEE:
+            return compound.pk == user.compound_id and indicator_code in OWNERS_COMMITTEE_INDICATORS
+    return False
+
+
+@transaction.atomic
+def assessment_save(
+    *,
+    user: User | None,
+    year: int,
+    compound: Compound,
+    firm: Firm,
+    indicator: Indicator,
+    assessor_role: str,
+    score: Decimal,
+    reason: str = "",
+) -> tuple[Assessment, bool]:
+    """Record one score; a second submission of the same key replaces the score (the old
+    value stays in the history). Returns (assessment, created). No access checks: the
+    callers (the grid through `assessment_submit`, bureau imports) make them."""
+    # Lock the key's row if it exists: two submissions at once would both read "absent".
+    assessment = (
+        Assessment.objects.select_for_update()
+        .filter(
+            year=year,
+            compound=compound,
+            firm=firm,
+            indicator=indicator,
+            assessor_role=assessor_role,
+        )
+        .first()
+    )
+    created = assessment is None
+    if created:
+        assessment = Assessment(
+            year=year,
+            compound=compound,
+            firm=firm,
+            indicator=indicator,
+            assessor_role=assessor_role,
+        )
+    elif assessment.score == score:
+        return assessment, False
+    assessment.score = score
+    assessment.entered_by = user
+    return record_save(assessment, user=user, reason=reason), created
+
+
+@transaction.atomic
+def assessment_submit(
+    *,
+    user: User,
+    year: int,
+    compound: Compound,
+    firm: Firm,
+    indicator: Indicator,
+    score: Decimal,
+    reason: str = "",
+) -> Assessment:
+    """A user scores one indicator of a compound in their own role: within their area, while
+    the year's window is open; after it closes only bureau staff, with a reason."""
+    role = assessor_role_for(user)
+    if role is None or not may_assess(user, compound, indicator.code):
+        raise ValidationError(
+            _("You may not assess this compound or indicator."), code="not_allowed"
+        )
+    if not assessment_window_is_open(year=year):
+        if user.role != Role.BUREAU:
+            raise ValidationError(
+                _("The assessment window of %(year)s is closed.") % {"year": year},
+                code="window_closed",
+            )
+        if not reason.strip():
+            raise ValidationError(
+                {"reason": _("Give a reason for changing a score after the window closed.")},
+                code="reason_required",
+            )
+    assessment, _created = assessment_save(
+        user=user,
+        year=year,
+        compound=compound,
+        firm=firm,
+        indicator=indicator,
+        assessor_role=role,
+        score=score,
+        reason=reason.strip(),
+    )
+    return assessment
+
+
+# --- credit events ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def credit_event_create(
+    *,
+    user: User | None,
+    year: int,
+    firm: Firm,
+    kind: str,
+    points: Decimal | None,
+    date: dt.date,
+    reason: str,
+    evidence=None,
+) -> CreditEvent:
+    event = CreditEvent(
+        year=year,
+        firm=firm,
+        kind=kind,
+        points=Decimal("0") if points is None else points,
+        date=date,
+        reason=(reason or "").strip(),
+        created_by=user,
+    )
+    if evidence:
+        event.evidence = evidence
+    return record_save(event, user=user)
+
+
+EVENT_FIELDS = ("points", "reason", "date", "kind", "evidence")
+
+
+@transaction.atomic
+def credit_event_update(
+    *, user: User | None, event: CreditEvent, change_reason: str = "", **fields
+) -> CreditEvent:
+    event = CreditEvent.objects.select_for_update().get(pk=event.pk)
+    for name, value in fields.items():
+        if name not in EVENT_FIELDS:
+            raise TypeError(f"credit_event_update() got an unexpected field {name!r}")
+        setattr(event, name, value)
+    return record_save(event, user=user, reason=change_reason)
+
+
+@transaction.atomic
+def credit_event_delete(*, user: User | None, event: CreditEvent, change_reason: str = "") -> None:
+    event._history_user = user
+    if change_reason:
+        event._change_reason = change_reason
+    event.delete()
+
+
+# --- the rating batch ------------------------------------------------------------------------
+
+
+def _run_error(message: str, code: str) -> ValidationError:
+    return ValidationError(message, code=code)
+
+
+@transaction.atomic
+def rating_run_start(*, user: User | None, year: int) -> RatingRun:
+    """Start the rating of every firm assessed in `year`: create the run and, once committed,
+    fan out one task per chunk of firms. Refuses a second active run of the year."""
+    if RatingRun.objects.filter(year=year, status__in=ACTIVE_RUN_STATUSES).exists():
+        raise _run_error(
+            _("A rating run of %(year)s is already in progress; wait until it ends.")
+            % {"year": year},
+            "run_active",
+        )
+    firm_ids = list(
+        Assessment.objects.filter(year=year)
+        .order_by("firm_id")
+        .values_list("firm_id", flat=True)
+        .distinct()
+    )
+    if not firm_ids:
+        raise _run_error(
+            _("No assessments of %(year)s: there is nothing to rate.") % {"year": year},
+            "no_assessments",
+        )
+    rule_set = rule_set_for_year(user=user, year=year)
+    try:
+        # The partial unique constraint is the real guard; the check above only words it.
+        with transaction.atomic():
+            run = RatingRun.objects.create(
+                year=year, rule_set=rule_set, started_by=user, total=len(firm_ids)
+            )
+    except IntegrityError:
+        raise _run_error(
+            _("A rating run of %(year)s is already in progress; wait until it ends.")
+            % {"year": year},
+            "run_active",
+        ) from None
+    run_id, size = run.pk, chunk_size()
+    transaction.on_commit(lambda: rating_run_dispatch(run_id=run_id, firm_ids=firm_ids, size=size))
+    return run
+
+
+def rating_run_dispatch(*, run_id: int, firm_ids: Sequence[int], size: int) -> None:
+    """Mark the run running and enqueue its chunks (eagerly run them without a broker)."""
+    from .tasks import rate_chunk
+
+    RatingRun.objects.filter(pk=run_id, status=RunStatus.PENDING).update(status=RunStatus.RUNNING)
+    try:
+        for start in range(0, len(firm_ids), size):
+            rate_chunk.delay(run_id, list(firm_ids[start : start + size]))
+    except Exception as exc:  # the broker is down: say so on the run rather than hang
+        logger.exception("Enqueueing the chunks of rating run %s failed", run_id)
+        rating_run_fail(run_id=run_id, error=f"{type(exc).__name__}: {exc}")
+
+
+def rating_run_resume(*, run: RatingRun) -> int:
+    """Enqueue again the chunks of an active run's firms that have no rating yet (after a
+    lost task); returns the number of firms enqueued. Safe while chunks are still running:
+    a chunk rated twice writes the same rows."""
+    if not run.is_active:
+        raise _run_error(_("This run is not in progress."), "run_not_active")
+    rated = Rating.objects.filter(run=run).values("firm_id")
+    missing = list(
+        Assessment.objects.filter(year=run.year)
+        .exclude(firm_id__in=rated)
+        .order_by("firm_id")
+        .values_list("firm_id", flat=True)
+        .distinct()
+    )
+    if missing:
+        rating_run_dispatch(run_id=run.pk, firm_ids=missing, size=chunk_size())
+    else:
+        rating_run_finish_if_complete(run_id=run.pk, total=run.total)
+    return len(missing)
+
+
+def rating_run_fail(*, run_id: int, error: str) -> bool:
+    """Mark an active run failed with the error; False if it had ended already."""
+    updated = RatingRun.objects.filter(pk=run_id, status__in=ACTIVE_RUN_STATUSES).update(
+        status=RunStatus.FAILED, error=error[:4000], finished_at=timezone.now()
+    )
+    return bool(updated)
+
+
+def rating_chunk_rate(*, run_id: int, firm_ids: Sequence[int]) -> None:
+    """Rate one chunk of a run's firms and finish the run if it was the last. Any error
+    marks the run failed with its message."""
+    try:
+        run = RatingRun.objects.select_related("rule_set").get(pk=run_id)
+        if not run.is_active:
+            return  # a chunk delivered again after the run ended: nothing to do
+        rate_firms(run=run, firm_ids=firm_ids)
+        rating_run_finish_if_complete(run_id=run.pk, total=run.total)
+    except Exception as exc:
+        logger.exception("Rating run %s failed on a chunk of %d firms", run_id, len(firm_ids))
+        rating_run_fail(run_id=run_id, error=f"{type(exc).__name__}: {exc}")
+
+
+def chunk_inputs(
+    *, year: int, firm_ids: Sequence[int], indicator_codes: Mapping[int, str]
+) -> dict[int, rating.FirmInputs]:
+    """The exact aggregates of a chunk's firms in two queries, whatever the chunk's size."""
+    inputs: dict[int, rating.FirmInputs] = {firm_id: rating.FirmInputs() for firm_id in firm_ids}
+    cells = (
+        Assessment.objects.filter(year=year, firm_id__in=firm_ids)
+        .values(
+            "firm_id",
+            "compound_id",
+            "indicator_id",
+            "compound__code",
+            "compound__name",
+            "compound__households",
+        )
+        .annotate(total=Sum("score"), n=Count("id"))
+        .order_by()
+    )
+    for row in cells:
+        code = indicator_codes.get(row["indicator_id"])
+        if code is None:
+            continue  # an indicator without a weight in this rule set
+        inputs[row["firm_id"]].cells.append(
+            rating.Cell(
+                indicator=code,
+                compound_id=row["compound_id"],
+                households=row["compound__households"],
+                total=_exact_cents(row["total"]),
+                count=row["n"],
+                compound_code=row["compound__code"],
+                compound_name=row["compound__name"],
+            )
+        )
+    events = (
+        CreditEvent.objects.filter(year=year, firm_id__in=firm_ids)
+        .values("firm_id", "kind")
+        .annotate(total=Sum("points"), n=Count("id"))
+        .order_by()
+    )
+    for row in events:
+        firm = inputs[row["firm_id"]]
+        if row["kind"] == EventKind.BONUS:
+            firm.bonus = _exact_cents(row["total"])
+        elif row["kind"] == EventKind.DEDUCTION:
+            firm.deductions = _exact_cents(row["total"])
+        elif row["kind"] == EventKind.VETO:
+            firm.vetoed = row["n"] > 0
+    return inputs
+
+
+def _exact_cents(value) -> Decimal:
+    """A sum of 2-decimal values. PostgreSQL's numeric is exact; SQLite sums in floating
+    point, whose error on such sums is far below a cent, so rounding to the cent restores
+    the exact value."""
+    return Decimal(str(value or 0)).quantize(CENT)
+
+
+def rate_firms(*, run: RatingRun, firm_ids: Sequence[int]) -> list[Rating]:
+    """Compute and upsert the ratings of `firm_ids` in `run`, in one transaction, with a
+    fixed number of queries whatever the number of firms."""
+    weights = list(
+        RuleWeight.objects.filter(rule_set_id=run.rule_set_id).values_list(
+            "indicator_id", "indicator__code", "indicator__order", "weight"
+        )
+    )
+    rules = rules_of(run.rule_set, [(code, order, weight) for _id, code, order, weight in weights])
+    indicator_codes = {indicator_id: code for indicator_id, code, _order, _weight in weights}
+    inputs = chunk_inputs(year=run.year, firm_ids=firm_ids, indicator_codes=indicator_codes)
+    ratings = []
+    for firm_id in sorted(inputs):
+        result = rating.rate_firm(inputs[firm_id], rules)
+        ratings.append(
+            Rating(
+                run_id=run.pk,
+                firm_id=firm_id,
+                score=result.score,
+                grade=result.grade,
+                rank=None,
+                indicators_present=result.indicators_present,
+                vetoed=result.vetoed,
+                base=rating.base_display(result.base),
+                bonus_raw=result.bonus_raw,
+                bonus_capped=result.bonus_capped,
+                deductions=result.deductions,
+                breakdown=result.breakdown,
+                not_rated_reason=result.not_rated_reason,
+            )
+        )
+    with transaction.atomic():
+        _upsert_ratings(ratings)
+    return ratings
+
+
+UPSERT_FIELDS = (
+    "run",
+    "firm",
+    "score",
+    "grade",
+    "rank",
+    "indicators_present",
+    "vetoed",
+    "base",
+    "bonus_raw",
+    "bonus_capped",
+    "deductions",
+    "breakdown",
+    "not_rated_reason",
+)
+# The most parameters one statement may carry: SQLite (3.32+) allows 32766, PostgreSQL 65535.
+MAX_PARAMS = 32000
+
+
+def _upsert_ratings(ratings: list[Rating]) -> None:
+    """INSERT ... ON CONFLICT (run, firm) DO UPDATE, one statement for the whole chunk.
+
+    Written in SQL because Django's bulk_create splits the rows into batches of 999
+    parameters on SQLite, which would make the number of queries grow with the chunk.
+    The syntax is the same on PostgreSQL and SQLite."""
+    if not ratings:
+        return
+    fields = [Rating._meta.get_field(name) for name in UPSERT_FIELDS]
+    columns = [connection.ops.quote_name(f.column) for f in fields]
+    keys = {"run_id", "firm_id"}
+    updates = ", ".join(
+        f"{col} = EXCLUDED.{col}"
+        for f, col in zip(fields, columns, strict=True)
+        if f.column not in keys and f.column != "rank"
+    )
+    table = connection.ops.quote_name(Rating._meta.db_table)
+    row_sql = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    per_statement = max(1, MAX_PARAMS // len(fields))
+    with connection.cursor() as cursor:
+        for start in range(0, len(ratings), per_statement):
+            batch = ratings[start : start + per_statement]
+            params = [
+                f.get_db_prep_save(getattr(obj, f.attname), connection)
+                for obj in batch
+                for f in fields
+            ]
+            sql = (
+                f"INSERT INTO {table} ({', '.join(columns)}) VALUES "  # noqa: S608
+                + ", ".join([row_sql] * len(batch))
+                + f" ON CONFLICT ({connection.ops.quote_name('run_id')}, "
+                f"{connection.ops.quote_name('firm_id')}) DO UPDATE SET {updates}"
+            )
+            cursor.execute(sql, params)
+
+
+def rating_run_finish_if_complete(*, run_id: int, total: int) -> bool:
+    """Recount the run's ratings from the database (never trust what the chunks said) and,
+    when every firm is rated, finish the run exactly once and assign the ranks."""
+    rated = Rating.objects.filter(run_id=run_id).count()
+    # Progress only grows, whatever order the chunks commit in.
+    RatingRun.objects.filter(pk=run_id, status__in=ACTIVE_RUN_STATUSES).update(
+        done=Greatest("done", Value(rated))
+    )
+    if rated < total:
+        return False
+    with transaction.atomic():
+        # The conditional update is the claim: of two chunks finishing at once, one wins.
+        won = RatingRun.objects.filter(pk=run_id, status__in=ACTIVE_RUN_STATUSES).update(
+            status=RunStatus.FINISHED, finished_at=timezone.now(), done=rated
+        )
+        if won:
+            _assign_ranks(run_id)
+    return bool(won)
+
+
+def _assign_ranks(run_id: int) -> None:
+    """Rank the rated firms of a run (score descending, then credit code) in one UPDATE."""
+    qn = connection.ops.quote_name
+    rating_table = qn(Rating._meta.db_table)
+    firm_table = qn(Firm._meta.db_table)
+    sql = f"""
+        UPDATE {rating_table} SET {qn("rank")} = ranked.position
+        FROM (
+            SELECT r.{qn("id")} AS rating_id,
+                   ROW_NUMBER() OVER (
+                       ORDER BY r.{qn("score")} DESC, f.{qn("credit_code")} ASC
+                   ) AS position
+            FROM {rating_table} r JOIN {firm_table} f ON f.{qn("id")} = r.{qn("firm_id")}
+            WHERE r.{qn("run_id")} = %s AND r.{qn("score")} IS NOT NULL
+        ) AS ranked
+        WHERE {rating_table}.{qn("id")} = ranked.rating_id
+    """  # noqa: S608 — identifiers from the models, the only value is a parameter
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [run_id])
+
+
+# --- assessment entry: the grid and the reminders --------------------------------------------
+
+
+def grid_cell_key(compound_id: int, indicator_code: str) -> str:
+    """The name of a grid cell (and of its errors): `c<compound id>_<indicator code>`."""
+    return f"c{compound_id}_{indicator_code}"
+
+
+@transaction.atomic
+def assessment_grid_submit(
+    *,
+    user: User,
+    year: int,
+    entries: Sequence[tuple[Compound, Indicator, Decimal]],
+    reason: str = "",
+) -> int:
+    """Save a page of the assessment grid, all or nothing: each changed score through
+    `assessment_submit` (unchanged ones are skipped). A refused cell does not stop the
+    others from being checked; then a ValidationError keyed by `grid_cell_key` lists every
+    refusal, and the transaction is rolled back. Returns the number of scores written."""
+    role = assessor_role_for(user)
+    if role is None:
+        raise ValidationError(
+            _("You may not assess this compound or indicator."), code="not_allowed"
+        )
+    if not assessment_window_is_open(year=year):
+        if user.role != Role.BUREAU:
+            raise ValidationError(
+                _("The assessment window of %(year)s is closed.") % {"year": year},
+                code="window_closed",
+            )
+        if not reason.strip():
+            raise ValidationError(
+                {"reason": _("Give a reason for changing a score after the window closed.")},
+                code="reason_required",
+            )
+    saved = {
+        (compound_id, firm_id, indicator_id): score
+        for compound_id, firm_id, indicator_id, score in Assessment.objects.filter(
+            year=year,
+            assessor_role=role,
+            compound_id__in={compound.pk for compound, _indicator, _score in entries},
+        ).values_list("compound_id", "firm_id", "indicator_id", "score")
+    }
+    errors: dict[str, list[str]] = {}
+    written = 0
+    for compound, indicator, score in entries:
+        if saved.get((compound.pk, compound.firm_id, indicator.pk)) == score:
+            continue
+        try:
+            # A savepoint: after a refused row, PostgreSQL must go on checking the others.
+            with transaction.atomic():
+                assessment_submit(
+                    user=user,
+                    year=year,
+                    compound=compound,
+                    firm=compound.firm,
+                    indicator=indicator,
+                    score=score,
+                    reason=reason,
+                )
+        except ValidationError as exc:
+            errors[grid_cell_key(compound.pk, indicator.code)] = exc.messages
+        else:
+            written += 1
+    if errors:
+        raise ValidationError(errors)
+    return written
+
+
+def assessment_reminders_send(*, user: User | None, year: int, levels: Sequence[str]) -> int:
+    """E-mail every street and/or community officer (with an e-mail address) whose area has
+    compounds not yet scored in `year`: one message each, saying how many. Returns the number
+    of messages sent. Officers of areas with nothing missing get nothing."""
+    from django.core.mail import send_mass_mail
+
+    from .selectors import laggard_counts
+
+    area_field = {AssessorRole.STREET: "street_id", AssessorRole.COMMUNITY: "community_id"}
+    messages = []
+    for level in levels:
+        missing = laggard_counts(year=year, level=level)
+        if not missing:
+            continue
+        officers = (
+            User.objects.filter(
+                role=level, is_active=True, **{f"{area_field[level]}__in": list(missing)}
+            )
+            .exclude(email="")
+            .order_by("pk")
+        )
+        for officer in officers:
+            count = missing[getattr(officer, area_field[level])]
+            subject = _("Reminder: %(count)s compounds await your assessment for %(year)s") % {
+                "count": count,
+                "year": year,
+            }
+            body = _(
+                "Dear %(name)s,\n\n%(count)s compounds of your area have no assessment of "
+                "%(year)s from you yet. Please sign in to the Property Supervision Portal and "
+                "enter their scores before the assessment window closes.\n"
+            ) % {"name": officer, "count": count, "year": year}
+            messages.append((subject, body, settings.DEFAULT_FROM_EMAIL, [officer.email]))
+    sent = send_mass_mail(messages, fail_silently=False) if messages else 0
+    logger.info("Assessment reminders of %s sent by %s: %d", year, getattr(user, "pk", None), sent)
+    return sent

@@ -1,0 +1,334 @@
+"""The assessment pages used in the field: the bureau's window and progress pages, the
+officers' scoring grid, a compound's score history, and the credit events kept by the bureau."""
+
+from __future__ import annotations
+
+from pathlib import PurePath
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.forms import Form
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from portal.choices import Role
+
+from . import selectors, services
+from .forms_assessments import (
+    AssessmentGridForm,
+    CreditEventFilterForm,
+    CreditEventForm,
+    GridFilterForm,
+    ReminderForm,
+    WindowOpenForm,
+)
+from .views import bureau_required, readers_only
+
+GRID_PER_PAGE = 50
+MISSING_PER_PAGE = 50
+EVENTS_PER_PAGE = 50
+HISTORY_LIMIT = 300
+
+
+def _add_service_errors(form: Form, exc: ValidationError) -> None:
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc)
+        return
+    for name, errors in exc.error_dict.items():
+        form.add_error(name if name in form.fields else None, errors)
+
+
+def _check_year(year: int) -> None:
+    if not 2000 <= year <= 2100:
+        raise Http404(_("No such year."))
+
+
+def _assessor(request: HttpRequest) -> None:
+    if not selectors.can_assess(request.user):
+        raise PermissionDenied(_("Your role does not assess compounds."))
+
+
+# --- the window ------------------------------------------------------------------------------
+
+
+@login_required
+def window_list(request: HttpRequest) -> HttpResponse:
+    _assessor(request)
+    is_bureau = request.user.role == Role.BUREAU
+    context = {
+        "windows": selectors.assessment_windows(),
+        "is_bureau": is_bureau,
+        "form": WindowOpenForm() if is_bureau else None,
+    }
+    return render(request, "credit/window_list.html", context)
+
+
+@bureau_required
+@require_POST
+def window_open(request: HttpRequest) -> HttpResponse:
+    form = WindowOpenForm(request.POST)
+    if form.is_valid():
+        year = form.cleaned_data["year"]
+        services.assessment_window_open(user=request.user, year=year)
+        messages.success(request, _("The assessment window of %(year)s is open.") % {"year": year})
+    else:
+        messages.error(request, _("Enter a year between 2000 and 2100."))
+    return redirect("credit:window_list")
+
+
+@bureau_required
+def window_close(request: HttpRequest, year: int) -> HttpResponse:
+    window = selectors.assessment_window_of(year=year)
+    if window is None or not window.is_open:
+        raise Http404(_("The assessment window of this year is not open."))
+    if request.method == "POST":
+        services.assessment_window_close(user=request.user, year=year)
+        messages.success(
+            request, _("The assessment window of %(year)s is closed.") % {"year": year}
+        )
+        return redirect("credit:window_list")
+    return render(request, "credit/window_close.html", {"window": window})
+
+
+# --- the grid --------------------------------------------------------------------------------
+
+
+def _posted_compound_ids(request: HttpRequest) -> list[int]:
+    try:
+        ids = [int(value) for value in request.POST.getlist("compound")]
+    except ValueError:
+        raise Http404(_("No such compound.")) from None
+    if not ids or len(ids) != len(set(ids)) or len(ids) > GRID_PER_PAGE:
+        raise Http404(_("No such compound."))
+    return ids
+
+
+@login_required
+def assessment_grid(request: HttpRequest, year: int) -> HttpResponse:
+    """Every compound of the user's area (a page of them) with the six indicator scores in a
+    row; one POST saves the page, all or nothing."""
+    _assessor(request)
+    _check_year(year)
+    user = request.user
+    window = selectors.assessment_window_of(year=year)
+    is_open = bool(window and window.is_open)
+    is_bureau = user.role == Role.BUREAU
+    may_write = is_open or is_bureau
+    role = services.assessor_role_for(user)
+    indicators = selectors.grid_indicators(user=user)
+    show_street = user.role in (Role.BUREAU, Role.ASSOCIATION)
+    filter_form = GridFilterForm(
+        request.GET or None,
+        streets=selectors.grid_streets(user=user) if show_street else [],
+        communities=selectors.grid_communities(user=user),
+        show_street=show_street,
+    )
+    compounds_qs = filter_form.filter(selectors.assessable_compounds(user=user))
+    page = Paginator(compounds_qs, GRID_PER_PAGE).get_page(request.GET.get("page"))
+    form_kwargs = {"indicators": indicators, "needs_reason": not is_open and is_bureau}
+
+    if request.method == "POST":
+        if not may_write:
+            raise PermissionDenied(
+                _("The assessment window of %(year)s is closed.") % {"year": year}
+            )
+        ids = _posted_compound_ids(request)
+        # Every posted compound must lie in the user's area, else nothing is written.
+        compounds = list(selectors.assessable_compounds(user=user).filter(pk__in=ids))
+        if len(compounds) != len(ids):
+            raise Http404(_("No such compound."))
+        scores = selectors.grid_scores(year=year, role=role, compounds=compounds)
+        form = AssessmentGridForm(request.POST, compounds=compounds, scores=scores, **form_kwargs)
+        if form.is_valid():
+            try:
+                written = services.assessment_grid_submit(
+                    user=user,
+                    year=year,
+                    entries=form.entries(),
+                    reason=form.cleaned_data.get("reason", ""),
+                )
+            except ValidationError as exc:
+                _add_service_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    ngettext(
+                        "Saved: %(count)s score changed.",
+                        "Saved: %(count)s scores changed.",
+                        written,
+                    )
+                    % {"count": written},
+                )
+                return redirect(request.get_full_path())
+        messages.error(request, _("Nothing was saved: correct the marked cells."))
+    else:
+        compounds = list(page.object_list)
+        scores = selectors.grid_scores(year=year, role=role, compounds=compounds)
+        form = AssessmentGridForm(
+            compounds=compounds, scores=scores, read_only=not may_write, **form_kwargs
+        )
+
+    context = {
+        "year": year,
+        "window": window,
+        "is_open": is_open,
+        "may_write": may_write,
+        "form": form,
+        "filter_form": filter_form,
+        "show_filter": user.role != Role.OWNERS_COMMITTEE,
+        "page_obj": page,
+        "indicators": indicators,
+    }
+    return render(request, "credit/assessment_grid.html", context)
+
+
+@login_required
+def assessment_history(request: HttpRequest, year: int, pk: int) -> HttpResponse:
+    """Every saved version of one compound's scores of the year: value, who, when, why."""
+    _assessor(request)
+    _check_year(year)
+    compound = selectors.assessable_compound_get(user=request.user, pk=pk)
+    records = list(
+        selectors.assessment_history(user=request.user, compound=compound, year=year)[
+            :HISTORY_LIMIT
+        ]
+    )
+    context = {"year": year, "compound": compound, "records": records}
+    return render(request, "credit/assessment_history.html", context)
+
+
+# --- progress --------------------------------------------------------------------------------
+
+
+def _int_param(request: HttpRequest, name: str) -> int | None:
+    value = request.GET.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
+@bureau_required
+def progress(request: HttpRequest, year: int) -> HttpResponse:
+    """Per street and community: compounds assessed out of compounds to assess, the missing
+    ones, and the reminder to the laggards."""
+    _check_year(year)
+    streets, communities = selectors.assessment_progress(year=year)
+    street_id = _int_param(request, "street")
+    community_id = _int_param(request, "community")
+    if street_id:
+        communities = [c for c in communities if c.parent_id == street_id]
+    missing = selectors.compounds_missing_assessment(
+        year=year, street_id=street_id, community_id=community_id
+    )
+    context = {
+        "year": year,
+        "window": selectors.assessment_window_of(year=year),
+        "streets": streets,
+        "communities": communities,
+        "street_id": street_id,
+        "community_id": community_id,
+        "page_obj": Paginator(missing, MISSING_PER_PAGE).get_page(request.GET.get("page")),
+        "remind_form": ReminderForm(),
+        "totals": {
+            "street": (sum(s.assessed for s in streets), sum(s.total for s in streets)),
+            "community": (sum(c.assessed for c in communities), sum(c.total for c in communities)),
+        },
+    }
+    return render(request, "credit/progress.html", context)
+
+
+@bureau_required
+@require_POST
+def progress_remind(request: HttpRequest, year: int) -> HttpResponse:
+    _check_year(year)
+    form = ReminderForm(request.POST)
+    if form.is_valid():
+        sent = services.assessment_reminders_send(
+            user=request.user, year=year, levels=form.levels()
+        )
+        messages.success(
+            request,
+            ngettext("%(count)s reminder was sent.", "%(count)s reminders were sent.", sent)
+            % {"count": sent},
+        )
+    else:
+        messages.error(request, _("Choose whom to remind."))
+    return redirect("credit:progress", year=year)
+
+
+# --- credit events ---------------------------------------------------------------------------
+
+
+@readers_only
+def event_list(request: HttpRequest) -> HttpResponse:
+    form = CreditEventFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    events = selectors.credit_events_list(
+        year=data.get("year"), firm_q=(data.get("firm") or "").strip(), kind=data.get("kind", "")
+    )
+    context = {
+        "filter_form": form,
+        "page_obj": Paginator(events, EVENTS_PER_PAGE).get_page(request.GET.get("page")),
+        "can_manage": selectors.can_manage_credit(request.user),
+    }
+    return render(request, "credit/event_list.html", context)
+
+
+@bureau_required
+def event_create(request: HttpRequest) -> HttpResponse:
+    form = CreditEventForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.credit_event_create(
+                user=request.user,
+                year=data["year"],
+                firm=form.firm_obj,
+                kind=data["kind"],
+                points=data["points"],
+                date=data["date"],
+                reason=data["reason"],
+                evidence=data.get("evidence"),
+            )
+        except ValidationError as exc:
+            _add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The credit event was recorded."))
+            return redirect("credit:event_list")
+    return render(request, "credit/event_form.html", {"form": form, "event": None})
+
+
+@bureau_required
+def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    event = selectors.credit_event_get(user=request.user, pk=pk)
+    form = CreditEventForm(request.POST or None, request.FILES or None, event=event)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        fields = {name: data[name] for name in ("kind", "points", "date", "reason")}
+        if data.get("evidence"):
+            fields["evidence"] = data["evidence"]
+        try:
+            services.credit_event_update(
+                user=request.user,
+                event=event,
+                change_reason=data.get("change_reason", ""),
+                **fields,
+            )
+        except ValidationError as exc:
+            _add_service_errors(form, exc)
+        else:
+            messages.success(request, _("The credit event was saved."))
+            return redirect("credit:event_list")
+    return render(request, "credit/event_form.html", {"form": form, "event": event})
+
+
+@readers_only
+def event_evidence(request: HttpRequest, pk: int) -> FileResponse:
+    """The evidence file, for signed-in readers only (media files are not public)."""
+    event = selectors.credit_event_get(user=request.user, pk=pk)
+    if not event.evidence:
+        raise Http404(_("This event has no evidence file."))
+    return FileResponse(event.evidence.open("rb"), filename=PurePath(event.evidence.name).name)

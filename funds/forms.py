@@ -1,0 +1,154 @@
+"""Forms of the fund pages: they validate input only; services do the work."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+from django.core.validators import FileExtensionValidator
+from django.utils.translation import gettext_lazy as _
+
+from .choices import EmergencyKind, Scope
+from .models import EVIDENCE_EXTENSIONS
+
+
+def money_field(label, *, required: bool = True) -> forms.DecimalField:
+    # decimal_places=2 turns 3 decimals into a form error; min_value refuses 0 and negatives.
+    return forms.DecimalField(
+        label=label,
+        max_digits=14,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+        required=required,
+    )
+
+
+def area_field(label) -> forms.DecimalField:
+    return forms.DecimalField(label=label, max_digits=12, decimal_places=2, min_value=Decimal("0"))
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".jpg,.jpeg,.png,.pdf"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data]
+        return [single(data, initial)] if data else []
+
+
+class ScopeMixin(forms.Form):
+    scope = forms.ChoiceField(label=_("Who shares the cost"), choices=Scope.choices)
+    building = forms.CharField(label=_("Building"), max_length=20, required=False)
+    unit = forms.CharField(label=_("Unit"), max_length=20, required=False)
+
+    def clean(self):
+        data = super().clean()
+        scope = data.get("scope")
+        if scope in (Scope.BUILDING, Scope.UNIT) and not data.get("building"):
+            self.add_error("building", _("Name the building for this scope."))
+        if scope == Scope.UNIT and not data.get("unit"):
+            self.add_error("unit", _("Name the unit for this scope."))
+        return data
+
+
+class EmergencyForm(ScopeMixin):
+    compound = forms.ModelChoiceField(label=_("Compound"), queryset=None)
+    kind = forms.ChoiceField(label=_("Emergency"), choices=EmergencyKind.choices)
+    title = forms.CharField(label=_("Title"), max_length=120)
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}))
+    quote_amount = money_field(_("Quoted cost (yuan)"))
+    quote_file = forms.FileField(
+        label=_("Quote"),
+        required=False,
+        validators=[FileExtensionValidator(EVIDENCE_EXTENSIONS)],
+        help_text=_("JPG, PNG or PDF"),
+    )
+    evidence = MultipleFileField(
+        label=_("Evidence photos"), required=False, help_text=_("JPG, PNG or PDF")
+    )
+
+    field_order = ["compound", "kind", "title", "description", "scope", "building", "unit"]
+
+    def __init__(self, *args, compounds, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["compound"].queryset = compounds
+
+    def clean_evidence(self):
+        files = self.cleaned_data.get("evidence") or []
+        for f in files:
+            if f.name.rsplit(".", 1)[-1].lower() not in EVIDENCE_EXTENSIONS:
+                raise forms.ValidationError(_("Upload JPG, PNG or PDF files only."))
+        return files
+
+
+class ApproveForm(forms.Form):
+    amount = money_field(_("Approved cost (yuan)"), required=False)
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class OrdinaryForm(ScopeMixin):
+    compound = forms.ModelChoiceField(label=_("Compound"), queryset=None)
+    title = forms.CharField(label=_("Title"), max_length=120)
+    items = forms.CharField(label=_("Items of work"), widget=forms.Textarea(attrs={"rows": 4}))
+    budget = money_field(_("Budget (yuan)"))
+    raises_fund = forms.BooleanField(
+        label=_("Raises or tops up the fund (needs three quarters)"), required=False
+    )
+    publicity_days = forms.IntegerField(label=_("Days of publicity"), min_value=7, initial=7)
+
+    field_order = ["compound", "title", "items", "budget", "scope", "building", "unit"]
+
+    def __init__(self, *args, compounds, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["compound"].queryset = compounds
+
+
+class VoteForm(forms.Form):
+    total_area = area_field(_("Total floor area of the scope (m²)"))
+    total_owners = forms.IntegerField(label=_("Total owners"), min_value=1)
+    participating_area = area_field(_("Floor area taking part (m²)"))
+    participating_owners = forms.IntegerField(label=_("Owners taking part"), min_value=0)
+    yes_area = area_field(_("Floor area voting yes (m²)"))
+    yes_owners = forms.IntegerField(label=_("Owners voting yes"), min_value=0)
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"), choices=[("approve", _("Approve")), ("return", _("Return"))]
+    )
+    comment = forms.CharField(
+        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class AcceptForm(forms.Form):
+    final_cost = money_field(_("Final cost (yuan)"))
+
+
+class DepositForm(forms.Form):
+    household = forms.ModelChoiceField(label=_("Household"), queryset=None)
+    amount = money_field(_("Amount (yuan)"))
+    memo = forms.CharField(label=_("Memo"), max_length=200, required=False)
+
+    def __init__(self, *args, households, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["household"].queryset = households
+
+
+class InterestForm(forms.Form):
+    amount = money_field(_("Interest to allocate (yuan)"))
+    memo = forms.CharField(label=_("Memo"), max_length=200, required=False)
+
+
+class NoticeSearchForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)

@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.utils.translation import gettext_lazy as _
+
+from companies.models import Compound, Firm
+
+from .models import Community, Street, User
+
+
+class UserForm(forms.ModelForm):
+    """An account: its role and the one area, firm or compound the role is bound to."""
+
+    class Meta:
+        model = User
+        fields = [
+            "username",
+            "full_name",
+            "email",
+            "phone",
+            "role",
+            "street",
+            "community",
+            "firm",
+            "compound",
+            "is_active",
+        ]
+        help_texts = {
+            "role": _(
+                "Street officers need a street, community officers a community, firm users a firm, "
+                "owners' committees a compound; bureau and association accounts need none."
+            )
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["street"].queryset = Street.objects.select_related("district")
+        self.fields["community"].queryset = Community.objects.select_related("street")
+        self.fields["firm"].queryset = Firm.objects.only("pk", "name")
+        self.fields["compound"].queryset = Compound.objects.only("pk", "name", "code")
+
+
+class UserCreateForm(UserForm):
+    password = forms.CharField(
+        label=_("Initial password"),
+        widget=forms.PasswordInput(render_value=False),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        password = cleaned.get("password")
+        if password:
+            candidate = User(
+                username=cleaned.get("username", ""),
+                full_name=cleaned.get("full_name", ""),
+                email=cleaned.get("email", ""),
+            )
+            try:
+                password_validation.validate_password(password, candidate)
+            except forms.ValidationError as exc:
+                self.add_error("password", exc)
+        return cleaned
+
+
+class PasswordResetForm(forms.Form):
+    password = forms.CharField(label=_("New password"), widget=forms.PasswordInput)
+
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        password_validation.validate_password(password, self.user)
+        return password
+
+
+class UserSearchForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    role = forms.ChoiceField(
+        label=_("Role"),
+        required=False,
+        choices=[("", _("All roles")), *User._meta.get_field("role").choices],
+    )

@@ -1,0 +1,123 @@
+"""Forms of the proposals pages: they validate, the services act."""
+
+from __future__ import annotations
+
+from django import forms
+from django.forms import formset_factory
+from django.utils.translation import gettext_lazy as _
+
+from .choices import ProposalKind, ProposalState, ReplyCategory, Satisfaction
+from .models import Division, Proposal, ReplySection
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class ProposalForm(forms.ModelForm):
+    class Meta:
+        model = Proposal
+        fields = ["kind", "session", "number", "title", "received_on", "full_text"]
+        widgets = {"received_on": DATE, "full_text": forms.Textarea(attrs={"rows": 8})}
+
+
+class ProposerForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=30)
+    phone = forms.CharField(label=_("Phone (private)"), max_length=30, required=False)
+    address = forms.CharField(label=_("Address (private)"), max_length=200, required=False)
+
+
+class PointForm(forms.Form):
+    title = forms.CharField(label=_("Suggestion"), max_length=200)
+    text = forms.CharField(
+        label=_("Details"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+ProposerFormSet = formset_factory(ProposerForm, extra=2, min_num=1, validate_min=True)
+PointFormSet = formset_factory(PointForm, extra=4, min_num=1, validate_min=True)
+
+
+class ProposalSearchForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    state = forms.ChoiceField(
+        label=_("State"), required=False, choices=[("", _("All states")), *ProposalState.choices]
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", _("All kinds")), *ProposalKind.choices]
+    )
+    year = forms.IntegerField(label=_("Year"), required=False, min_value=2000, max_value=2100)
+
+
+class AssignForm(forms.Form):
+    lead_division = forms.ModelChoiceField(
+        label=_("Lead division"), queryset=Division.objects.filter(is_active=True)
+    )
+    co_divisions = forms.ModelMultipleChoiceField(
+        label=_("Co-handling divisions"),
+        queryset=Division.objects.filter(is_active=True),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    on = forms.DateField(label=_("Assigned on"), required=False, widget=DATE)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ExtendForm(forms.Form):
+    until = forms.DateField(label=_("New reply deadline"), widget=DATE)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CoInputForm(forms.Form):
+    text = forms.CharField(label=_("Input"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ReplyForm(forms.Form):
+    salutation = forms.CharField(label=_("Salutation"), max_length=100, required=False)
+    opening = forms.CharField(
+        label=_("Opening"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    closing = forms.CharField(
+        label=_("Closing"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    overall_category = forms.ChoiceField(
+        label=_("Overall category"),
+        required=False,
+        choices=[("", "—"), *ReplyCategory.choices],
+    )
+
+
+class SectionForm(forms.ModelForm):
+    class Meta:
+        model = ReplySection
+        fields = ["body", "category", "due_on", "reasons", "follow_up_label", "follow_up_url"]
+        widgets = {
+            "body": forms.Textarea(attrs={"rows": 8, "class": "reply-section-body"}),
+            "reasons": forms.Textarea(attrs={"rows": 2}),
+            "due_on": DATE,
+        }
+
+
+class SignOffForm(forms.Form):
+    contact_name = forms.CharField(label=_("Contact name"), max_length=30)
+    contact_phone = forms.CharField(label=_("Contact phone"), max_length=30)
+    written_on = forms.DateField(label=_("Date written"), required=False, widget=DATE)
+
+
+class PublishForm(forms.Form):
+    published_on = forms.DateField(label=_("Date published"), required=False, widget=DATE)
+
+
+class FeedbackForm(forms.Form):
+    satisfaction = forms.ChoiceField(label=_("Satisfaction"), choices=Satisfaction.choices)
+    comments = forms.CharField(
+        label=_("Comments"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    received_on = forms.DateField(label=_("Received on"), required=False, widget=DATE)
+
+
+class PublicSearchForm(forms.Form):
+    q = forms.CharField(label=_("Keyword"), required=False, max_length=100)
+    year = forms.IntegerField(label=_("Year"), required=False, min_value=2000, max_value=2100)
+    session = forms.CharField(label=_("Session"), required=False, max_length=40)

@@ -1,0 +1,61 @@
+"""Browser journey: a firm files an emergency, the community certifies, the street confirms,
+the bureau approves, and the public notice shows each household's masked share."""
+
+from __future__ import annotations
+
+import pytest
+
+from funds.models import EmergencyApplication, FundNotice
+from tests.browser import conftest as browser_conftest
+from tests.browser.conftest import sign_in
+
+# The browser fixtures live in tests/browser/conftest.py; this journey reuses them.
+browser = browser_conftest.browser
+page = browser_conftest.page
+
+pytestmark = pytest.mark.browser
+
+
+def _act(page, button_id: str) -> None:
+    with page.expect_navigation():
+        page.locator(f"#{button_id}").click()
+    assert page.locator(".alert-success").count() == 1, page.locator(".alert").all_inner_texts()
+
+
+def test_emergency_from_filing_to_public_notice(
+    page, account_a, firm_user, community_officer, street_officer, bureau_user, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    sign_in(page, firm_user.username)
+    page.goto("/funds/emergency/new/")
+    page.select_option("select[name=compound]", str(account_a.compound.pk))
+    page.select_option("select[name=kind]", "leak")
+    page.fill("input[name=title]", "1号楼屋面渗漏")
+    page.fill("textarea[name=description]", "顶层住户漏水")
+    page.select_option("select[name=scope]", "building")
+    page.fill("input[name=building]", "1")
+    page.fill("input[name=quote_amount]", "2757.50")
+    with page.expect_navigation():
+        page.locator("#main form button[type=submit]").click()
+    application = EmergencyApplication.objects.get()
+    detail = f"/funds/emergency/{application.pk}/"
+    assert page.url.endswith(detail)
+
+    for user, button in (
+        (community_officer, "certify"),
+        (street_officer, "confirm"),
+        (bureau_user, "approve"),
+    ):
+        page.context.clear_cookies()
+        sign_in(page, user.username)
+        page.goto(detail)
+        _act(page, button)
+
+    notice = FundNotice.objects.get(emergency=application)
+    page.context.clear_cookies()
+    page.goto("/funds/notices/")
+    with page.expect_navigation():
+        page.get_by_text(notice.title).click()
+    shares = page.locator("#shares").inner_text()
+    assert "张**" in shares and "张三丰" not in page.content()
+    assert "2757.50" in shares
