@@ -65,6 +65,8 @@ def setup_django(args: argparse.Namespace) -> None:
     if args.chunk_size:
         os.environ["CREDIT_RATING_CHUNK_SIZE"] = str(args.chunk_size)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+    # As in production: without DEBUG, Django keeps no log of the queries' SQL.
+    os.environ.setdefault("DJANGO_DEBUG", "0")
     import django
 
     django.setup()

@@ -186,7 +186,8 @@ def publication_create(*, user: User | None, run: RatingRun) -> Publication:
 
 def _lock(publication: Publication) -> Publication:
     return (
-        Publication.objects.select_for_update()
+        # Only the publication's row: the run and rule set are read, not locked.
+        Publication.objects.select_for_update(of=("self",))
         .select_related("run__rule_set")
         .get(pk=publication.pk)
     )

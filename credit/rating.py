@@ -17,6 +17,7 @@ from decimal import Decimal
 from fractions import Fraction
 from functools import cached_property
 from math import floor, gcd, lcm
+from operator import itemgetter
 from typing import Any
 
 from .choices import Grade, NotRatedReason
@@ -38,8 +39,11 @@ class Rules:
     indicator_order: tuple[str, ...] = ()
 
     @cached_property
-    def exact_weights(self) -> dict[str, Fraction]:
-        return {code: Fraction(weight) for code, weight in self.weights.items()}
+    def integer_weights(self) -> tuple[dict[str, int], int]:
+        """The weights times their common denominator, and that denominator."""
+        exact = {code: Fraction(weight) for code, weight in self.weights.items()}
+        scale = lcm(*(value.denominator for value in exact.values())) if exact else 1
+        return {code: int(value * scale) for code, value in exact.items()}, scale
 
     @cached_property
     def weight_texts(self) -> dict[str, str]:
@@ -209,6 +213,26 @@ def rounded_text(numerator: int, denominator: int, places: int) -> str:
     return f"{whole}.{decimals:0{places}d}" if places else str(whole)
 
 
+# The texts of a cell depend on (sum in cents, count) only, a small set of values that recur
+# across firms: kept here, and forgotten past a bound so that memory stays flat.
+_CELL_TEXTS: dict[tuple[int, int], tuple[str, str, str]] = {}
+_CELL_TEXTS_MAX = 100_000
+_BY_COMPOUND = itemgetter(5, 1)  # compound code, then id
+
+
+def _cell_texts(cents: int, count: int) -> tuple[str, str, str]:
+    """(sum, s, s_display) of a cell as the breakdown shows them."""
+    if len(_CELL_TEXTS) >= _CELL_TEXTS_MAX:
+        _CELL_TEXTS.clear()
+    texts = (
+        cents_text(cents),
+        ratio_text(cents, 100 * count),
+        rounded_text(cents, 100 * count, 4),
+    )
+    _CELL_TEXTS[cents, count] = texts
+    return texts
+
+
 def _exact_text(value: Fraction) -> str:
     return ratio_text(value.numerator, value.denominator)
 
@@ -244,11 +268,11 @@ def _rate_rows(
         by_indicator.setdefault(cell[0], []).append(cell)
 
     indicators: list[dict[str, Any]] = []
-    present: dict[str, Fraction] = {}
+    present: dict[str, tuple[int, int]] = {}  # S(i) as (numerator, denominator) in lowest terms
     position = rules.position
     last = len(position)
     for code in sorted(by_indicator, key=lambda code: (position.get(code, last), code)):
-        rows = sorted(by_indicator[code], key=lambda c: (c[5], c[1]))
+        rows = sorted(by_indicator[code], key=_BY_COMPOUND)
         # S(i) = sum(h * cents / (100 n)) / sum(h), over one common denominator of the n.
         common = lcm(*(row[4] for row in rows))
         weighted = 0
@@ -257,26 +281,30 @@ def _rate_rows(
         for _code, compound_id, homes, cents, count, compound_code, compound_name in rows:
             weighted += homes * cents * (common // count)
             households += homes
+            texts = _CELL_TEXTS.get((cents, count)) or _cell_texts(cents, count)
             compounds.append(
                 {
                     "compound_id": compound_id,
                     "code": compound_code,
                     "name": compound_name,
                     "households": homes,
-                    "sum": cents_text(cents),
+                    "sum": texts[0],
                     "count": count,
-                    "s": ratio_text(cents, 100 * count),
-                    "s_display": rounded_text(cents, 100 * count, 4),
+                    "s": texts[1],
+                    "s_display": texts[2],
                 }
             )
-        big_s = Fraction(weighted, 100 * common * households)
-        present[code] = big_s
+        denominator = 100 * common * households
+        if not denominator:
+            raise ZeroDivisionError(f"no households behind indicator {code}")
+        g = gcd(weighted, denominator)
+        present[code] = (weighted // g, denominator // g)
         indicators.append(
             {
                 "code": code,
                 "weight": rules.weight_texts[code],
-                "S": _exact_text(big_s),
-                "S_display": rounded_text(big_s.numerator, big_s.denominator, 4),
+                "S": ratio_text(weighted, denominator),
+                "S_display": rounded_text(weighted, denominator, 4),
                 "households": households,
                 "compounds": compounds,
             }
@@ -311,21 +339,43 @@ def _rate_rows(
             breakdown=breakdown,
         )
 
-    # 4. Base = weighted mean over the present indicators (weights renormalised).
-    exact_weights = rules.exact_weights
-    weight_sum = sum(exact_weights[code] for code in present)
-    base = sum(exact_weights[code] * value for code, value in present.items()) / weight_sum
+    # 4. Base = weighted mean over the present indicators (weights renormalised), in
+    # integers: sum(W(i) * S(i)) / sum(W(i)) with W the weights times a common scale.
+    integer_weights, scale = rules.integer_weights
+    weight_sum = sum(integer_weights[code] for code in present)
+    common = lcm(*(den for _num, den in present.values()))
+    base = Fraction(
+        sum(integer_weights[code] * num * (common // den) for code, (num, den) in present.items()),
+        common * weight_sum,
+    )
     # 5. Final = base + capped bonus - deductions, clamped to [0, 100], rounded half up.
-    final = base + Fraction(bonus_capped) - Fraction(deductions)
-    clamped = min(max(final, Fraction(0)), HUNDRED)
-    score = round_half_up(clamped, 2)
+    base_num, base_den = base.numerator, base.denominator
+    bonus_num, bonus_den = bonus_capped.as_integer_ratio()
+    minus_num, minus_den = deductions.as_integer_ratio()
+    final = Fraction(
+        (base_num * bonus_den + bonus_num * base_den) * minus_den
+        - minus_num * base_den * bonus_den,
+        base_den * bonus_den * minus_den,
+    )
+    if final.numerator < 0:
+        clamped = Fraction(0)
+    elif final > HUNDRED:
+        clamped = HUNDRED
+    else:
+        clamped = final
+    magnitude = (200 * clamped.numerator + clamped.denominator) // (2 * clamped.denominator)
+    score = Decimal(magnitude).scaleb(-2)  # = round_half_up(clamped, 2): clamped >= 0
     # 6. Grade from the rounded score; a veto forces D and keeps the score.
     grade = Grade.D if vetoed else grade_for(score, rules)
     breakdown.update(
         {
-            "weights_present": _exact_text(weight_sum),
-            "base": _exact_text(base),
-            "base_display": str(round_half_up(base, 4)),
+            "weights_present": ratio_text(weight_sum, scale),
+            "base": ratio_text(base_num, base_den),
+            "base_display": (
+                rounded_text(base_num, base_den, 4)
+                if base_num >= 0
+                else str(round_half_up(base, 4))
+            ),
             "final_exact": _exact_text(final),
             "clamped": _exact_text(clamped),
             "score": str(score),

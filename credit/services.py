@@ -4,6 +4,7 @@ the rating batch. Views, tasks, imports and commands all call these functions.""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
@@ -11,7 +12,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, Sum, Value
+from django.db.models import Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -518,63 +519,64 @@ def rating_chunk_rate(*, run_id: int, firm_ids: Sequence[int]) -> None:
 def chunk_inputs(
     *, year: int, firm_ids: Sequence[int], indicator_codes: Mapping[int, str]
 ) -> dict[int, rating.FirmInputs]:
-    """The exact aggregates of a chunk's firms in two queries, whatever the chunk's size."""
+    """The exact aggregates of a chunk's firms in two queries, whatever the chunk's size:
+    compact tuples, sums in cents (exact on PostgreSQL's numeric; SQLite sums in floating
+    point, whose error on such sums is far below a cent, so rounding restores them)."""
     inputs: dict[int, rating.FirmInputs] = {firm_id: rating.FirmInputs() for firm_id in firm_ids}
-    cells = (
-        Assessment.objects.filter(year=year, firm_id__in=firm_ids)
-        .values(
-            "firm_id",
-            "compound_id",
-            "indicator_id",
-            "compound__code",
-            "compound__name",
-            "compound__households",
+    if not inputs:
+        return inputs
+    qn = connection.ops.quote_name
+    marks = ", ".join(["%s"] * len(inputs))
+    ids = list(inputs)
+    # The compounds are looked up by key for the chunk's cells only (the CTE keeps the
+    # planner from hashing the whole compound table once per chunk).
+    cells_sql = f"""
+        WITH a AS MATERIALIZED (
+            SELECT {qn("firm_id")} AS firm_id, {qn("compound_id")} AS compound_id,
+                   {qn("indicator_id")} AS indicator_id,
+                   CAST(ROUND(SUM({qn("score")}) * 100) AS BIGINT) AS cents, COUNT(*) AS n
+            FROM {qn(Assessment._meta.db_table)}
+            WHERE {qn("year")} = %s AND {qn("firm_id")} IN ({marks})
+            GROUP BY {qn("firm_id")}, {qn("compound_id")}, {qn("indicator_id")}
+        ), c AS (
+            SELECT {qn("id")} AS id, {qn("households")} AS households, {qn("code")} AS code,
+                   {qn("name")} AS name
+            FROM {qn(Compound._meta.db_table)}
+            WHERE {qn("id")} IN (SELECT compound_id FROM a)
         )
-        .annotate(total=Sum("score"), n=Count("id"))
-        .order_by()
-    )
-    for row in cells:
-        code = indicator_codes.get(row["indicator_id"])
-        if code is None:
-            continue  # an indicator without a weight in this rule set
-        inputs[row["firm_id"]].cells.append(
-            rating.Cell(
-                indicator=code,
-                compound_id=row["compound_id"],
-                households=row["compound__households"],
-                total=_exact_cents(row["total"]),
-                count=row["n"],
-                compound_code=row["compound__code"],
-                compound_name=row["compound__name"],
-            )
-        )
-    events = (
-        CreditEvent.objects.filter(year=year, firm_id__in=firm_ids)
-        .values("firm_id", "kind")
-        .annotate(total=Sum("points"), n=Count("id"))
-        .order_by()
-    )
-    for row in events:
-        firm = inputs[row["firm_id"]]
-        if row["kind"] == EventKind.BONUS:
-            firm.bonus = _exact_cents(row["total"])
-        elif row["kind"] == EventKind.DEDUCTION:
-            firm.deductions = _exact_cents(row["total"])
-        elif row["kind"] == EventKind.VETO:
-            firm.vetoed = row["n"] > 0
+        SELECT a.firm_id, a.indicator_id, a.compound_id, c.households, a.cents, a.n, c.code,
+               c.name
+        FROM a JOIN c ON c.id = a.compound_id
+    """  # noqa: S608 — identifiers from the models, values are parameters
+    events_sql = f"""
+        SELECT {qn("firm_id")}, {qn("kind")},
+               CAST(ROUND(SUM({qn("points")}) * 100) AS BIGINT), COUNT(*)
+        FROM {qn(CreditEvent._meta.db_table)}
+        WHERE {qn("year")} = %s AND {qn("firm_id")} IN ({marks})
+        GROUP BY {qn("firm_id")}, {qn("kind")}
+    """  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(cells_sql, [year, *ids])
+        for firm_id, indicator_id, compound_id, homes, cents, n, code, name in cursor.fetchall():
+            indicator = indicator_codes.get(indicator_id)
+            if indicator is None:
+                continue  # an indicator without a weight in this rule set
+            inputs[firm_id].rows.append((indicator, compound_id, homes, cents, n, code, name))
+        cursor.execute(events_sql, [year, *ids])
+        for firm_id, kind, cents, n in cursor.fetchall():
+            firm = inputs[firm_id]
+            if kind == EventKind.BONUS:
+                firm.bonus = Decimal(cents).scaleb(-2)
+            elif kind == EventKind.DEDUCTION:
+                firm.deductions = Decimal(cents).scaleb(-2)
+            elif kind == EventKind.VETO:
+                firm.vetoed = n > 0
     return inputs
 
 
-def _exact_cents(value) -> Decimal:
-    """A sum of 2-decimal values. PostgreSQL's numeric is exact; SQLite sums in floating
-    point, whose error on such sums is far below a cent, so rounding to the cent restores
-    the exact value."""
-    return Decimal(str(value or 0)).quantize(CENT)
-
-
-def rate_firms(*, run: RatingRun, firm_ids: Sequence[int]) -> list[Rating]:
+def rate_firms(*, run: RatingRun, firm_ids: Sequence[int]) -> int:
     """Compute and upsert the ratings of `firm_ids` in `run`, in one transaction, with a
-    fixed number of queries whatever the number of firms."""
+    fixed number of queries whatever the number of firms; returns the number of firms."""
     weights = list(
         RuleWeight.objects.filter(rule_set_id=run.rule_set_id).values_list(
             "indicator_id", "indicator__code", "indicator__order", "weight"
@@ -583,29 +585,30 @@ def rate_firms(*, run: RatingRun, firm_ids: Sequence[int]) -> list[Rating]:
     rules = rules_of(run.rule_set, [(code, order, weight) for _id, code, order, weight in weights])
     indicator_codes = {indicator_id: code for indicator_id, code, _order, _weight in weights}
     inputs = chunk_inputs(year=run.year, firm_ids=firm_ids, indicator_codes=indicator_codes)
-    ratings = []
+    rows = []
     for firm_id in sorted(inputs):
         result = rating.rate_firm(inputs[firm_id], rules)
-        ratings.append(
-            Rating(
-                run_id=run.pk,
-                firm_id=firm_id,
-                score=result.score,
-                grade=result.grade,
-                rank=None,
-                indicators_present=result.indicators_present,
-                vetoed=result.vetoed,
-                base=rating.base_display(result.base),
-                bonus_raw=result.bonus_raw,
-                bonus_capped=result.bonus_capped,
-                deductions=result.deductions,
-                breakdown=result.breakdown,
-                not_rated_reason=result.not_rated_reason,
+        rows.append(
+            (  # in the order of UPSERT_FIELDS
+                run.pk,
+                firm_id,
+                result.score,
+                result.grade,
+                None,  # rank: assigned when the run finishes
+                result.indicators_present,
+                result.vetoed,
+                rating.base_display(result.base),
+                result.bonus_raw,
+                result.bonus_capped,
+                result.deductions,
+                # The JSON text, compact: what the column stores (jsonb on PostgreSQL).
+                json.dumps(result.breakdown, ensure_ascii=False, separators=(",", ":")),
+                result.not_rated_reason,
             )
         )
     with transaction.atomic():
-        _upsert_ratings(ratings)
-    return ratings
+        _upsert_ratings(rows)
+    return len(rows)
 
 
 UPSERT_FIELDS = (
@@ -627,13 +630,14 @@ UPSERT_FIELDS = (
 MAX_PARAMS = 32000
 
 
-def _upsert_ratings(ratings: list[Rating]) -> None:
-    """INSERT ... ON CONFLICT (run, firm) DO UPDATE, one statement for the whole chunk.
+def _upsert_ratings(rows: list[tuple]) -> None:
+    """INSERT ... ON CONFLICT (run, firm) DO UPDATE, one statement for the whole chunk;
+    `rows` hold the database values of UPSERT_FIELDS.
 
     Written in SQL because Django's bulk_create splits the rows into batches of 999
     parameters on SQLite, which would make the number of queries grow with the chunk.
     The syntax is the same on PostgreSQL and SQLite."""
-    if not ratings:
+    if not rows:
         return
     fields = [Rating._meta.get_field(name) for name in UPSERT_FIELDS]
     columns = [connection.ops.quote_name(f.column) for f in fields]
@@ -647,13 +651,9 @@ def _upsert_ratings(ratings: list[Rating]) -> None:
     row_sql = "(" + ", ".join(["%s"] * len(fields)) + ")"
     per_statement = max(1, MAX_PARAMS // len(fields))
     with connection.cursor() as cursor:
-        for start in range(0, len(ratings), per_statement):
-            batch = ratings[start : start + per_statement]
-            params = [
-                f.get_db_prep_save(getattr(obj, f.attname), connection)
-                for obj in batch
-                for f in fields
-            ]
+        for start in range(0, len(rows), per_statement):
+            batch = rows[start : start + per_statement]
+            params = [value for row in batch for value in row]
             sql = (
                 f"INSERT INTO {table} ({', '.join(columns)}) VALUES "  # noqa: S608
                 + ", ".join([row_sql] * len(batch))

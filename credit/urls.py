@@ -74,7 +74,5 @@ urlpatterns += [
     path("redblack/<int:year>.csv", pub.redblack_csv, name="redblack_csv"),
     path("redblack/<int:year>.json", pub.redblack_json, name="redblack_json"),
     path("redblack/<int:year>/v<int:number>.csv", pub.redblack_csv, name="redblack_version_csv"),
-    path(
-        "redblack/<int:year>/v<int:number>.json", pub.redblack_json, name="redblack_version_json"
-    ),
+    path("redblack/<int:year>/v<int:number>.json", pub.redblack_json, name="redblack_version_json"),
 ]

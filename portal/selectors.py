@@ -239,3 +239,15 @@ def coverage_counts_by_street() -> dict[int, dict]:
     group = "community__street_id"
     rows = Compound.objects.values(group).annotate(**_figures()).order_by()
     return {row.pop(group): row for row in rows}
+
+
+def users_search(*, q: str = "", role: str = ""):
+    """Accounts matching a search by user name or full name, and a role."""
+    users = User.objects.select_related("street", "community", "firm", "compound").order_by(
+        "username"
+    )
+    if q:
+        users = users.filter(Q(username__icontains=q) | Q(full_name__icontains=q))
+    if role:
+        users = users.filter(role=role)
+    return users

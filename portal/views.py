@@ -7,14 +7,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from . import scoping, services
+from . import scoping, selectors, services
 from .celery import app as celery_app
 from .forms import PasswordResetForm, UserCreateForm, UserForm, UserSearchForm
 from .models import User
@@ -60,25 +59,13 @@ def healthz(request: HttpRequest) -> JsonResponse:
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Counts and coverage rates of the user's area; firms and committees have their own pages."""
-    from .selectors import dashboard_for_user  # (the lead may hoist this to the imports)
-
     if not scoping.can_see_dashboard(request.user):
         raise PermissionDenied
     return render(
-        request, "portal/dashboard.html", {"dashboard": dashboard_for_user(user=request.user)}
+        request,
+        "portal/dashboard.html",
+        {"dashboard": selectors.dashboard_for_user(user=request.user)},
     )
-
-
-def users_search(*, q: str = "", role: str = ""):
-    """Accounts matching a search (moves to selectors.py with the next change there)."""
-    users = User.objects.select_related("street", "community", "firm", "compound").order_by(
-        "username"
-    )
-    if q:
-        users = users.filter(Q(username__icontains=q) | Q(full_name__icontains=q))
-    if role:
-        users = users.filter(role=role)
-    return users
 
 
 def _bureau_only(request: HttpRequest) -> None:
@@ -90,7 +77,7 @@ def _bureau_only(request: HttpRequest) -> None:
 def user_list(request: HttpRequest) -> HttpResponse:
     _bureau_only(request)
     search = UserSearchForm(request.GET or None)
-    users = users_search(
+    users = selectors.users_search(
         q=search.cleaned_data["q"] if search.is_valid() else "",
         role=search.cleaned_data["role"] if search.is_valid() else "",
     )

@@ -13,7 +13,6 @@ from celery.signals import task_postrun
 from django.db import connections
 
 from portal.celery import app
-
 from portal.choices import Role
 
 from .factories import (

@@ -251,7 +251,9 @@ def test_compound_detail_shows_the_management_timeline_and_history(
     change = response.context["history"][0]
     assert change.user == bureau_user
     assert (
-        verbose_name(Compound, "firm"), "东方物业服务有限公司", "西山物业服务有限公司"
+        verbose_name(Compound, "firm"),
+        "东方物业服务有限公司",
+        "西山物业服务有限公司",
     ) in change.changes
 
 

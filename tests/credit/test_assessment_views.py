@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from credit import services
@@ -28,6 +29,12 @@ def post_grid(client, compounds, scores: dict, year: int = YEAR, url: str | None
     for (compound, code), value in scores.items():
         data[f"c{compound.pk}_{code}"] = value
     return client.post(url or grid_url(year), data)
+
+
+@pytest.fixture(autouse=True)
+def _indicators(db):
+    # A transactional test elsewhere may have flushed the rows of the data migration.
+    services.indicators_ensure()
 
 
 @pytest.fixture
@@ -342,3 +349,17 @@ def test_a_new_officer_account_sees_nothing_outside_its_street(
     officer = UserFactory(role=Role.STREET, street=compound_b.community.street)
     form = client_of(officer).get(grid_url()).context["form"]
     assert form.compounds == [compound_b]
+
+
+def test_the_grid_service_reports_every_refused_cell_and_writes_nothing(
+    street_officer, compound_a, compound_b, window
+):
+    quality = services.indicators_ensure()["quality"]
+    entries = [
+        (compound_a, quality, Decimal("80")),
+        (compound_b, quality, Decimal("70")),  # another street: refused by may_assess
+    ]
+    with pytest.raises(ValidationError) as refused:
+        services.assessment_grid_submit(user=street_officer, year=YEAR, entries=entries)
+    assert list(refused.value.message_dict) == [f"c{compound_b.pk}_quality"]
+    assert not Assessment.objects.exists()

@@ -96,11 +96,11 @@ def test_reimporting_the_same_file_changes_nothing_and_a_new_score_replaces(
     path = write(tmp_path / "a.csv", assessments_csv(registry))
     call_command("import_assessments", path)
     call_command("import_assessments", path)
-    assert "0 created, 0 updated, 12 unchanged." in capsys.readouterr().out
+    assert "新增0条，更新0条，未变更12条。" in capsys.readouterr().out
 
     changed = assessments_csv(registry).replace("quality,street,90", "quality,street,91.5")
     call_command("import_assessments", write(tmp_path / "b.csv", changed))
-    assert "0 created, 1 updated, 11 unchanged." in capsys.readouterr().out
+    assert "新增0条，更新1条，未变更11条。" in capsys.readouterr().out
     row = Assessment.objects.get(
         compound=registry["X"], indicator__code="quality", assessor_role="street"
     )
@@ -123,7 +123,7 @@ def test_a_key_repeated_in_one_file_is_refused(registry, tmp_path, capsys):
     text = assessments_csv(registry) + f"2023,X,{registry['F'].credit_code},quality,street,50\n"
     with pytest.raises(CommandError):
         call_command("import_assessments", write(tmp_path / "a.csv", text))
-    assert "Row 14" in capsys.readouterr().err
+    assert "第14行" in capsys.readouterr().err
     assert Assessment.objects.count() == 0
 
 
@@ -138,7 +138,7 @@ def test_event_date_outside_its_year_is_refused(registry, tmp_path, capsys):
     text = events_csv(registry).replace("2023-09-01", "2024-01-02")
     with pytest.raises(CommandError):
         call_command("import_credit_events", write(tmp_path / "e.csv", text))
-    assert "Row 4" in capsys.readouterr().err
+    assert "第4行" in capsys.readouterr().err
     assert CreditEvent.objects.count() == 0
 
 
@@ -179,5 +179,5 @@ def test_rate_refuses_while_a_run_of_the_year_is_active(registry, tmp_path):
     RatingRun.objects.create(
         year=YEAR, rule_set=rule_set_for_year(user=None, year=YEAR), status=RunStatus.RUNNING
     )
-    with pytest.raises(CommandError, match="already in progress"):
+    with pytest.raises(CommandError, match="已有评价批次正在进行"):
         call_command("rate", "--year", "2023")

@@ -71,18 +71,18 @@ def test_only_bureau_staff_open_a_publicity_notice(association_user, run):
 
 
 def test_publishing_before_the_period_ends_is_refused(bureau_user, publication):
-    with time_machine.travel(T0 + dt.timedelta(days=6, hours=23), tick=False):
-        with pytest.raises(ValidationError) as exc:
-            services.publication_publish(user=bureau_user, publication=publication)
+    with (
+        time_machine.travel(T0 + dt.timedelta(days=6, hours=23), tick=False),
+        pytest.raises(ValidationError) as exc,
+    ):
+        services.publication_publish(user=bureau_user, publication=publication)
     assert code_of(exc.value) == "period_not_over"
     assert not PublicationVersion.objects.exists()
     publication.refresh_from_db()
     assert publication.status == PublicationStatus.PUBLICITY
 
 
-def test_publishing_with_a_pending_objection_is_refused(
-    bureau_user, firm_user, publication, run
-):
+def test_publishing_with_a_pending_objection_is_refused(bureau_user, firm_user, publication, run):
     with time_machine.travel(T0 + dt.timedelta(days=1), tick=False):
         services.objection_file(
             user=firm_user,
@@ -90,9 +90,11 @@ def test_publishing_with_a_pending_objection_is_refused(
             rating=rating_of(run, firm_user.firm),
             text="The quality score of 东苑小区 is wrong.",
         )
-    with time_machine.travel(T0 + dt.timedelta(days=8), tick=False):
-        with pytest.raises(ValidationError) as exc:
-            services.publication_publish(user=bureau_user, publication=publication)
+    with (
+        time_machine.travel(T0 + dt.timedelta(days=8), tick=False),
+        pytest.raises(ValidationError) as exc,
+    ):
+        services.publication_publish(user=bureau_user, publication=publication)
     assert code_of(exc.value) == "objections_pending"
     assert not PublicationVersion.objects.exists()
 
@@ -161,9 +163,7 @@ def test_a_correction_is_a_new_version_and_the_old_one_stays(
     assert first.digest == services.sha256_hex(first.content)
 
 
-def test_publication_can_point_only_at_a_finished_run_of_its_year(
-    bureau_user, publication, run
-):
+def test_publication_can_point_only_at_a_finished_run_of_its_year(bureau_user, publication, run):
     with pytest.raises(ValidationError) as exc:
         services.publication_set_run(user=bureau_user, publication=publication, run=run)
     assert code_of(exc.value) == "same_run"
@@ -179,9 +179,7 @@ def test_bureau_starts_the_publicity_from_the_page(client_of, bureau_user, run):
     assert response.url == reverse("credit:publication_detail", args=[publication.pk])
 
 
-def test_the_notice_marks_a_pending_objection(
-    client_of, bureau_user, firm_user, publication, run
-):
+def test_the_notice_marks_a_pending_objection(client_of, bureau_user, firm_user, publication, run):
     services.objection_file(
         user=firm_user,
         publication=end_period_undo(publication),
@@ -247,9 +245,7 @@ def test_the_notice_does_not_exist_for_officers(client_of, publication, who, req
 def test_a_firm_sees_only_its_own_proposed_rating(
     client_of, firm_user, other_firm_user, publication
 ):
-    response = client_of(firm_user).get(
-        reverse("credit:publication_detail", args=[publication.pk])
-    )
+    response = client_of(firm_user).get(reverse("credit:publication_detail", args=[publication.pk]))
     assert response.status_code == 200
     assert response.context["own_rating"].firm == firm_user.firm
     assert "red" not in response.context

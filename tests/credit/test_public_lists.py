@@ -1,0 +1,169 @@
+"""The public red and black list: published versions only, stable addresses, verifiable."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+
+from credit import publication as services
+from credit.models import Assessment, Rating
+from tests.factories import CompoundFactory
+
+from .helpers import assess, rate
+from .publishing import CODES, YEAR, end_period, open_publicity, rated_run
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def run(compound_a, compound_b, django_capture_on_commit_callbacks):
+    return rated_run(compound_a, compound_b, django_capture_on_commit_callbacks)
+
+
+@pytest.fixture
+def publication(bureau_user, run):
+    return open_publicity(bureau_user, run)
+
+
+@pytest.fixture
+def published(bureau_user, publication):
+    end_period(publication)
+    return services.publication_publish(user=bureau_user, publication=publication)
+
+
+PUBLIC_URLS = [
+    reverse("credit:redblack_year", args=[YEAR]),
+    reverse("credit:redblack_version", args=[YEAR, 1]),
+    reverse("credit:redblack_csv", args=[YEAR]),
+    reverse("credit:redblack_json", args=[YEAR]),
+]
+
+
+def test_nothing_is_public_before_publication(client, publication, compound_a, compound_b):
+    response = client.get(reverse("credit:redblack"))
+    assert response.status_code == 200
+    assert response.context["version"] is None
+    for firm in (compound_a.firm, compound_b.firm):
+        assert firm.name.encode() not in response.content
+    for url in PUBLIC_URLS:
+        assert client.get(url).status_code == 404, url
+    firm_page = client.get(
+        reverse("companies:public_firm_detail", args=[compound_a.firm.credit_code])
+    )
+    assert firm_page.status_code == 200
+    assert firm_page.context["credit_record"] == []
+
+
+def test_the_public_list_shows_the_published_lists(client, published, compound_a, compound_b):
+    response = client.get(reverse("credit:redblack"))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert response.context["version"].pk == published.pk
+    assert compound_a.firm.name in html and compound_b.firm.name in html
+    assert reverse("companies:public_firm_detail", args=[compound_a.firm.credit_code]) in html
+    assert published.digest in html
+    # The firm rated B is on neither list.
+    b_firm = Rating.objects.get(run=published.run, grade="B").firm
+    assert b_firm.name not in html
+
+
+def test_the_json_download_hashes_to_the_digest_shown(client, published):
+    page = client.get(reverse("credit:redblack_year", args=[YEAR]))
+    response = client.get(reverse("credit:redblack_json", args=[YEAR]))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/json")
+    digest = hashlib.sha256(response.content).hexdigest()
+    assert digest == published.digest
+    assert f'id="digest">{digest}<'.encode() in page.content
+    data = json.loads(response.content)
+    assert data["year"] == YEAR and data["version"] == 1
+
+
+def test_the_csv_is_derived_from_the_frozen_json(client, published, compound_a):
+    response = client.get(reverse("credit:redblack_csv", args=[YEAR]))
+    assert response.status_code == 200
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert [(r["list"], r["grade"]) for r in rows] == [("red", "A"), ("black", "D")]
+    assert rows[0]["credit_code"] == compound_a.firm.credit_code
+    assert rows[0]["score"] == "92.00" and rows[0]["compounds"] == "1"
+
+
+def test_old_versions_stay_readable_after_a_correction(
+    client, bureau_user, published, publication, compound_a, django_capture_on_commit_callbacks
+):
+    for code in CODES:
+        Assessment.objects.filter(year=YEAR, compound=compound_a, indicator__code=code).delete()
+        assess(YEAR, compound_a, compound_a.firm, code, "street", 70)
+    corrected = rate(YEAR, django_capture_on_commit_callbacks)
+    services.publication_set_run(user=bureau_user, publication=publication, run=corrected)
+    second = services.publication_publish(
+        user=bureau_user, publication=publication, change_note="东苑小区 corrected"
+    )
+
+    current = client.get(reverse("credit:redblack"))
+    assert current.context["version"].pk == second.pk
+    assert compound_a.firm.name not in current.content.decode()
+    assert "东苑小区 corrected" in current.content.decode()
+
+    old = client.get(reverse("credit:redblack_version", args=[YEAR, 1]))
+    assert old.status_code == 200
+    assert compound_a.firm.name in old.content.decode()
+    assert published.digest in old.content.decode()
+    assert not old.context["is_latest"]
+    old_json = client.get(reverse("credit:redblack_version_json", args=[YEAR, 1]))
+    assert hashlib.sha256(old_json.content).hexdigest() == published.digest
+    latest_json = client.get(reverse("credit:redblack_json", args=[YEAR]))
+    assert hashlib.sha256(latest_json.content).hexdigest() == second.digest
+    assert client.get(reverse("credit:redblack_version", args=[YEAR, 3])).status_code == 404
+    firm_page = client.get(
+        reverse("companies:public_firm_detail", args=[compound_a.firm.credit_code])
+    )
+    record = firm_page.context["credit_record"]
+    assert [(r["year"], r["grade"], r["number"]) for r in record] == [(YEAR, "C", 2)]
+
+
+def test_the_public_firm_page_shows_published_grades_only(
+    client, published, compound_a, bureau_user, django_capture_on_commit_callbacks
+):
+    # A later year rated but not published stays invisible.
+    for code in CODES:
+        assess(YEAR + 1, compound_a, compound_a.firm, code, "street", 50)
+    rate(YEAR + 1, django_capture_on_commit_callbacks)
+    response = client.get(
+        reverse("companies:public_firm_detail", args=[compound_a.firm.credit_code])
+    )
+    assert response.status_code == 200
+    record = response.context["credit_record"]
+    assert [(r["year"], r["grade"], r["number"]) for r in record] == [(YEAR, "A", 1)]
+    assert b'id="grade-history"' in response.content
+
+
+def test_the_public_list_is_served_with_a_bounded_number_of_queries(
+    client, bureau_user, django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
+    for i in range(60):
+        compound = CompoundFactory()
+        for code in CODES:
+            assess(YEAR, compound, compound.firm, code, "street", 95 if i % 2 else 50)
+    run = rate(YEAR, django_capture_on_commit_callbacks)
+    publication = end_period(open_publicity(bureau_user, run))
+    services.publication_publish(user=bureau_user, publication=publication)
+    with django_assert_max_num_queries(2):  # the versions, then the frozen lists
+        first = client.get(reverse("credit:redblack"))
+    assert first.status_code == 200
+    assert len(first.content.decode().split("/firms/")) > 60
+    with django_assert_max_num_queries(1):  # cached per version: the versions only
+        again = client.get(reverse("credit:redblack"))
+    # The footer's language form carries a fresh CSRF token; the lists are the same.
+    assert again.context["lists_html"] == first.context["lists_html"]

@@ -1,0 +1,133 @@
+"""Commendation and rectification notices after publication; spot checks of the black list."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from credit import publication as services
+from credit.models import CreditNotice, NoticeKind, NoticeStatus
+
+from .publishing import T0, code_of, open_publicity, pdf, rated_run
+
+ISSUED = T0 + dt.timedelta(days=10)
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+@pytest.fixture
+def publication(bureau_user, compound_a, compound_b, django_capture_on_commit_callbacks):
+    run = rated_run(compound_a, compound_b, django_capture_on_commit_callbacks)
+    with time_machine.travel(T0, tick=False):
+        return open_publicity(bureau_user, run)
+
+
+@pytest.fixture
+def published(bureau_user, publication):
+    with time_machine.travel(T0 + dt.timedelta(days=8), tick=False):
+        services.publication_publish(user=bureau_user, publication=publication)
+    return publication
+
+
+@pytest.fixture
+def notices(bureau_user, published):
+    with time_machine.travel(ISSUED, tick=False):
+        services.notices_issue(user=bureau_user, publication=published)
+    return {n.kind: n for n in CreditNotice.objects.all()}
+
+
+def test_notices_are_refused_before_publication(bureau_user, publication):
+    with pytest.raises(ValidationError) as exc:
+        services.notices_issue(user=bureau_user, publication=publication)
+    assert code_of(exc.value) == "not_published"
+
+
+def test_one_service_issues_every_notice_once(
+    bureau_user, published, notices, compound_a, compound_b
+):
+    commendation = notices[NoticeKind.COMMENDATION]
+    rectification = notices[NoticeKind.RECTIFICATION]
+    assert commendation.firm == compound_a.firm and commendation.deadline is None
+    assert rectification.firm == compound_b.firm
+    assert rectification.deadline == dt.date(2024, 3, 11) + dt.timedelta(days=30)
+    assert rectification.extra_spot_checks and not commendation.extra_spot_checks
+    assert rectification.history.count() == 1
+    assert services.notices_issue(user=bureau_user, publication=published) == 0
+    assert CreditNotice.objects.count() == 2
+
+
+def test_the_firm_answers_its_rectification_notice(client_of, other_firm_user, notices):
+    notice = notices[NoticeKind.RECTIFICATION]
+    response = client_of(other_firm_user).post(
+        reverse("credit:notice_respond", args=[notice.pk]),
+        {"text": "已完成整改", "file": pdf("report.pdf")},
+    )
+    assert response.status_code == 302
+    notice.refresh_from_db()
+    assert notice.status == NoticeStatus.ANSWERED
+    assert notice.response == "已完成整改" and notice.response_file
+
+
+def test_another_firm_cannot_see_or_answer_a_notice(client_of, firm_user, notices):
+    notice = notices[NoticeKind.RECTIFICATION]
+    client = client_of(firm_user)
+    assert client.get(reverse("credit:notice_detail", args=[notice.pk])).status_code == 404
+    response = client.post(reverse("credit:notice_respond", args=[notice.pk]), {"text": "x"})
+    assert response.status_code == 404
+    notice.refresh_from_db()
+    assert notice.status == NoticeStatus.ISSUED
+
+
+def test_the_notice_page_is_printable(client_of, other_firm_user, notices):
+    notice = notices[NoticeKind.RECTIFICATION]
+    response = client_of(other_firm_user).get(reverse("credit:notice_detail", args=[notice.pk]))
+    assert response.status_code == 200
+    assert b"credit/notice.css" in response.content and b"data-print" in response.content
+    assert response.context["response_form"] is not None
+
+
+def test_bureau_marks_rectified(bureau_user, notices):
+    notice = services.notice_close(
+        user=bureau_user,
+        notice=notices[NoticeKind.RECTIFICATION],
+        outcome=NoticeStatus.RECTIFIED,
+        note="checked on site",
+    )
+    assert notice.status == NoticeStatus.RECTIFIED and notice.closed_by == bureau_user
+    with pytest.raises(ValidationError) as exc:
+        services.notice_close(user=bureau_user, notice=notice, outcome=NoticeStatus.OVERDUE)
+    assert code_of(exc.value) == "closed"
+
+
+def test_overdue_only_after_the_deadline(bureau_user, notices):
+    notice = notices[NoticeKind.RECTIFICATION]
+    with (
+        time_machine.travel(ISSUED + dt.timedelta(days=5), tick=False),
+        pytest.raises(ValidationError) as exc,
+    ):
+        services.notice_close(user=bureau_user, notice=notice, outcome=NoticeStatus.OVERDUE)
+    assert code_of(exc.value) == "not_overdue"
+    with time_machine.travel(ISSUED + dt.timedelta(days=32), tick=False):
+        notice = services.notice_close(
+            user=bureau_user, notice=notice, outcome=NoticeStatus.OVERDUE
+        )
+    assert notice.status == NoticeStatus.OVERDUE
+
+
+def test_spot_check_list_shows_the_black_list_firms(client_of, bureau_user, notices, compound_b):
+    response = client_of(bureau_user).get(reverse("credit:spot_check_list"))
+    assert response.status_code == 200
+    assert [n.firm for n in response.context["page_obj"]] == [compound_b.firm]
+
+
+def test_bureau_issues_notices_from_the_page(client_of, bureau_user, published):
+    response = client_of(bureau_user).post(reverse("credit:notices_issue", args=[published.pk]))
+    assert response.status_code == 302
+    assert CreditNotice.objects.count() == 2
