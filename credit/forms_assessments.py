@@ -35,11 +35,10 @@ SCORE_ERRORS = {
 # Evidence of a credit event: a scan or a photo. The limit can be set in the settings.
 EVIDENCE_EXTENSIONS = ("pdf", "jpg", "jpeg", "png")
 EVIDENCE_SIGNATURES = (b"%PDF-", b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n")
-DEFAULT_EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
 
 
 def evidence_max_bytes() -> int:
-    return int(getattr(settings, "CREDIT_EVIDENCE_MAX_BYTES", DEFAULT_EVIDENCE_MAX_BYTES))
+    return settings.CREDIT_EVIDENCE_MAX_BYTES
 
 
 def _helper() -> FormHelper:

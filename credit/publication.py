@@ -43,23 +43,20 @@ from .models import (
 )
 from .services import rule_set_freeze
 
-DEFAULT_ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
-DEFAULT_MAX_ATTACHMENTS = 5
-DEFAULT_RECTIFICATION_DAYS = 30
 CONTENT_FORMAT = 1
 
 
 def attachment_max_bytes() -> int:
-    return int(getattr(settings, "CREDIT_ATTACHMENT_MAX_BYTES", DEFAULT_ATTACHMENT_MAX_BYTES))
+    return settings.CREDIT_ATTACHMENT_MAX_BYTES
 
 
 def max_attachments() -> int:
-    return int(getattr(settings, "CREDIT_MAX_ATTACHMENTS", DEFAULT_MAX_ATTACHMENTS))
+    return settings.CREDIT_MAX_ATTACHMENTS
 
 
 def rectification_days() -> int:
     """Days a firm on the black list has to rectify (整改期限)."""
-    return int(getattr(settings, "CREDIT_RECTIFICATION_DAYS", DEFAULT_RECTIFICATION_DAYS))
+    return settings.CREDIT_RECTIFICATION_DAYS
 
 
 def _refuse(message: str, code: str, field: str | None = None) -> ValidationError:

@@ -38,11 +38,10 @@ from .models import (
 logger = logging.getLogger(__name__)
 
 CENT = Decimal("0.01")
-DEFAULT_CHUNK_SIZE = 1000
 
 
 def chunk_size() -> int:
-    return max(1, int(getattr(settings, "CREDIT_RATING_CHUNK_SIZE", DEFAULT_CHUNK_SIZE)))
+    return max(1, int(settings.CREDIT_RATING_CHUNK_SIZE))
 
 
 # --- indicators and rule sets ---------------------------------------------------------------

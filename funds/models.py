@@ -39,11 +39,11 @@ def mask_name(name: str) -> str:
 
 
 def default_step_hours() -> int:
-    return int(getattr(settings, "FUNDS_EMERGENCY_STEP_HOURS", 24))
+    return settings.FUNDS_EMERGENCY_STEP_HOURS
 
 
 def default_first_payment_ratio() -> Decimal:
-    return Decimal(str(getattr(settings, "FUNDS_FIRST_PAYMENT_RATIO", "0.70")))
+    return Decimal(settings.FUNDS_FIRST_PAYMENT_RATIO)
 
 
 class FundAccount(models.Model):

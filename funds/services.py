@@ -55,15 +55,15 @@ from .voting import VoteFigures, VoteInputError, check_article_278
 
 
 def notice_days() -> int:
-    return int(getattr(settings, "FUNDS_NOTICE_DAYS", 10))
+    return settings.FUNDS_NOTICE_DAYS
 
 
 def ordinary_publicity_days() -> int:
-    return int(getattr(settings, "FUNDS_ORDINARY_PUBLICITY_DAYS", 7))
+    return settings.FUNDS_ORDINARY_PUBLICITY_DAYS
 
 
 def top_up_ratio() -> Decimal:
-    return Decimal(str(getattr(settings, "FUNDS_TOP_UP_RATIO", "0.30")))
+    return Decimal(settings.FUNDS_TOP_UP_RATIO)
 
 
 # ---------------------------------------------------------------- checks

@@ -64,7 +64,7 @@ def max_rows() -> int:
 
 
 def max_uncompressed_bytes() -> int:
-    return getattr(settings, "IMPORT_MAX_UNCOMPRESSED_BYTES", 20 * settings.IMPORT_MAX_BYTES)
+    return settings.IMPORT_MAX_UNCOMPRESSED_BYTES
 
 
 def extension_of(filename: str) -> str:

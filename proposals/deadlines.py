@@ -13,35 +13,33 @@ import datetime as dt
 
 from django.conf import settings
 
-NEAR_DUE_DAYS_DEFAULT = 14
 
-
-def _setting(name: str, default: int) -> int:
-    return int(getattr(settings, name, default))
+def _setting(name: str) -> int:
+    return int(getattr(settings, name))
 
 
 def reply_months() -> int:
-    return _setting("PROPOSALS_REPLY_MONTHS", 3)
+    return _setting("PROPOSALS_REPLY_MONTHS")
 
 
 def max_reply_months() -> int:
-    return _setting("PROPOSALS_MAX_REPLY_MONTHS", 6)
+    return _setting("PROPOSALS_MAX_REPLY_MONTHS")
 
 
 def co_input_months() -> int:
-    return _setting("PROPOSALS_CO_INPUT_MONTHS", 1)
+    return _setting("PROPOSALS_CO_INPUT_MONTHS")
 
 
 def return_days() -> int:
-    return _setting("PROPOSALS_RETURN_DAYS", 5)
+    return _setting("PROPOSALS_RETURN_DAYS")
 
 
 def rehandle_months() -> int:
-    return _setting("PROPOSALS_REHANDLE_MONTHS", 1)
+    return _setting("PROPOSALS_REHANDLE_MONTHS")
 
 
 def near_due_days() -> int:
-    return _setting("PROPOSALS_NEAR_DUE_DAYS", NEAR_DUE_DAYS_DEFAULT)
+    return _setting("PROPOSALS_NEAR_DUE_DAYS")
 
 
 def add_months(day: dt.date, months: int) -> dt.date:

@@ -85,10 +85,10 @@ class RegisterSettings(models.Model):
     def get_solo(cls) -> RegisterSettings:
         """The one row, created from the settings' defaults the first time it is asked for."""
         defaults = {
-            "organisation_code": getattr(settings, "PROPOSALS_ORGANISATION_CODE", ""),
-            "issuing_organ": str(getattr(settings, "BUREAU_NAME", "")),
-            "doc_prefix_cppcc": getattr(settings, "PROPOSALS_DOC_PREFIX_CPPCC", "市住建提字"),
-            "doc_prefix_npc": getattr(settings, "PROPOSALS_DOC_PREFIX_NPC", "市住建建字"),
+            "organisation_code": settings.PROPOSALS_ORGANISATION_CODE,
+            "issuing_organ": settings.BUREAU_NAME,
+            "doc_prefix_cppcc": settings.PROPOSALS_DOC_PREFIX_CPPCC,
+            "doc_prefix_npc": settings.PROPOSALS_DOC_PREFIX_NPC,
             "classification_cppcc": "委员提案 ; 其它",
             "classification_npc": "代表建议 ; 其它",
             "title_template_cppcc": "对市政协{session}第{number}号委员提案的答复",
