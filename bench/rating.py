@@ -415,6 +415,20 @@ def peak_rss_mib(pid: int) -> float:
     return 0.0
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process (Linux /proc), 0 when it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def own_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def stop_workers(workers: list[subprocess.Popen]) -> None:
     for worker in workers:
         worker.send_signal(signal.SIGTERM)
@@ -442,19 +456,27 @@ def run_batch(args: argparse.Namespace) -> dict:
     task_postrun.connect(counter.task_finished, weak=False)
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            backend = cursor.fetchone()[0]
+        backend_cpu, python_cpu = cpu_seconds(backend), own_cpu_seconds()
+        started = time.perf_counter()
+        # Counted: the start, the dispatch and (in process) the chunks; not the polling.
         with connection.execute_wrapper(counter):
-            started = time.perf_counter()
             run = services.rating_run_start(user=None, year=YEAR)
-            while True:
-                run.refresh_from_db()
-                if run.status not in (RunStatus.PENDING, RunStatus.RUNNING):
-                    break
-                time.sleep(0.05)
-            wall = time.perf_counter() - started
+        while True:
+            run.refresh_from_db()
+            if run.status not in (RunStatus.PENDING, RunStatus.RUNNING):
+                break
+            time.sleep(0.05)
+        wall = time.perf_counter() - started
+        python_cpu = own_cpu_seconds() - python_cpu
+        backend_cpu = cpu_seconds(backend) - backend_cpu
         worker_peaks = []
         for worker in workers:
             for pid in [worker.pid, *children_of(worker.pid)]:
                 worker_peaks.append(peak_rss_mib(pid))
+                python_cpu += cpu_seconds(pid)
     finally:
         stop_workers(workers)
     if run.status != RunStatus.FINISHED:
@@ -474,6 +496,9 @@ def run_batch(args: argparse.Namespace) -> dict:
         "rss_before_mib": rss_before,
         "rss_peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "worker_peaks_mib": worker_peaks,
+        "python_cpu": python_cpu,
+        # The batch's own PostgreSQL backend; only meaningful in process (workers have theirs).
+        "backend_cpu": None if workers else backend_cpu,
     }
 
 
@@ -560,12 +585,17 @@ def main() -> None:
         )
     else:
         print(
-            f"  queries          {batch['queries_total']} in this process (chunks ran on workers)"
+            f"  queries          {batch['queries_total']} in this process to start and "
+            "dispatch (the chunks' own are counted with --workers 0)"
         )
     print(
         f"  peak memory      {batch['rss_peak_mib']:.0f} MiB max RSS of this process "
         f"({batch['rss_before_mib']:.0f} MiB before the batch)"
     )
+    cpu = f"  CPU time         {batch['python_cpu']:.1f} s in Python (this process and workers)"
+    if batch["backend_cpu"] is not None:
+        cpu += f", {batch['backend_cpu']:.1f} s in its PostgreSQL backend"
+    print(cpu)
     if batch["worker_peaks_mib"]:
         peaks = ", ".join(f"{p:.0f}" for p in batch["worker_peaks_mib"])
         print(f"                   workers' processes (main, pool child…): {peaks} MiB")

@@ -103,4 +103,9 @@ def load_credit_demo(*, year: int = 2023, seed: int = DEMO_SEED, rate: bool = Fa
 @demo_step("credit")
 def credit_step(ctx: DemoContext) -> None:
     written = load_credit_demo(year=2023, seed=ctx.seed, rate=True)
-    ctx.notes.append(f"credit: {written} assessments of 2023; the rating of 2023 was started.")
+    # The next year's window is open, so officers can try the assessment grid.
+    services.assessment_window_open(user=ctx.accounts["bureau"], year=2024)
+    ctx.notes.append(
+        f"credit: {written} assessments of 2023; the rating of 2023 was started; "
+        "the assessment window of 2024 is open."
+    )

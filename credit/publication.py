@@ -26,6 +26,7 @@ from portal.choices import Role
 from portal.models import User
 from portal.services import record_save
 
+from . import selectors
 from .choices import Grade, RunStatus
 from .models import (
     ATTACHMENT_EXTENSIONS,
@@ -353,6 +354,9 @@ def publication_publish(
     )
     version.full_clean()
     version.save()
+    # The public pages read the versions from a short-lived cache: forget it now and on commit.
+    selectors.published_versions_forget()
+    transaction.on_commit(selectors.published_versions_forget)
     publication.status = PublicationStatus.PUBLISHED
     record_save(publication, user=user, reason=f"published version {number}")
     rule_set_freeze(user=user, rule_set=publication.run.rule_set)

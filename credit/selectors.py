@@ -6,6 +6,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -507,9 +508,29 @@ def objection_attachment_get_for_user(*, user: User, pk: int) -> ObjectionAttach
 # Public: published versions only. Nothing of a run under publicity is ever read here.
 
 
+# The list of published versions is all a warm public page reads from the database: it is
+# cached for a few seconds. Publishing forgets it at once in the cache it shares with the
+# publishing process; a per-process cache (LocMem, one per gunicorn worker) elsewhere shows a
+# new version within these seconds.
+PUBLISHED_VERSIONS_KEY = "credit:published_versions"
+PUBLISHED_VERSIONS_SECONDS = 5
+
+
 def published_versions() -> list[PublicationVersion]:
     """Every published version of every year, newest first, without their content: one
-    small query (a handful of rows a year)."""
+    small query (a handful of rows a year), cached for PUBLISHED_VERSIONS_SECONDS."""
+    versions = cache.get(PUBLISHED_VERSIONS_KEY)
+    if versions is None:
+        versions = _published_versions_query()
+        cache.set(PUBLISHED_VERSIONS_KEY, versions, PUBLISHED_VERSIONS_SECONDS)
+    return versions
+
+
+def published_versions_forget() -> None:
+    cache.delete(PUBLISHED_VERSIONS_KEY)
+
+
+def _published_versions_query() -> list[PublicationVersion]:
     return list(
         PublicationVersion.objects.select_related("publication")
         .only(

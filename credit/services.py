@@ -508,8 +508,9 @@ def rating_chunk_rate(*, run_id: int, firm_ids: Sequence[int]) -> None:
         run = RatingRun.objects.select_related("rule_set").get(pk=run_id)
         if not run.is_active:
             return  # a chunk delivered again after the run ended: nothing to do
-        rate_firms(run=run, firm_ids=firm_ids)
-        rating_run_finish_if_complete(run_id=run.pk, total=run.total)
+        done = rate_firms(run=run, firm_ids=firm_ids)
+        if done >= run.total:  # perhaps the last chunk: recount to be sure, finish once
+            rating_run_finish_if_complete(run_id=run.pk, total=run.total)
     except Exception as exc:
         logger.exception("Rating run %s failed on a chunk of %d firms", run_id, len(firm_ids))
         rating_run_fail(run_id=run_id, error=f"{type(exc).__name__}: {exc}")
@@ -575,7 +576,13 @@ def chunk_inputs(
 
 def rate_firms(*, run: RatingRun, firm_ids: Sequence[int]) -> int:
     """Compute and upsert the ratings of `firm_ids` in `run`, in one transaction, with a
-    fixed number of queries whatever the number of firms; returns the number of firms."""
+    fixed number of queries whatever the number of firms, and add the firms rated for the
+    first time to the run's progress; returns the progress (`done`).
+
+    The progress counts in the same transaction as the ratings, so it never misses a firm;
+    a chunk delivered twice at the same moment may count its firms twice, which only makes
+    a chunk recount (`rating_run_finish_if_complete`) before the run is truly complete.
+    Without it every chunk would recount the whole run: work growing with the run's size."""
     weights = list(
         RuleWeight.objects.filter(rule_set_id=run.rule_set_id).values_list(
             "indicator_id", "indicator__code", "indicator__order", "weight"
@@ -605,9 +612,27 @@ def rate_firms(*, run: RatingRun, firm_ids: Sequence[int]) -> int:
                 result.not_rated_reason,
             )
         )
-    with transaction.atomic():
+    if not rows:
+        return 0
+    qn = connection.ops.quote_name
+    marks = ", ".join(["%s"] * len(rows))
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT COUNT(*) FROM {qn(Rating._meta.db_table)} "  # noqa: S608
+            f"WHERE {qn('run_id')} = %s AND {qn('firm_id')} IN ({marks})",
+            [run.pk, *(row[1] for row in rows)],
+        )
+        added = len(rows) - cursor.fetchone()[0]
         _upsert_ratings(rows)
-    return len(rows)
+        statuses = list(ACTIVE_RUN_STATUSES)
+        cursor.execute(
+            f"UPDATE {qn(RatingRun._meta.db_table)} SET {qn('done')} = {qn('done')} + %s "  # noqa: S608
+            f"WHERE {qn('id')} = %s AND {qn('status')} IN ({', '.join(['%s'] * len(statuses))}) "
+            f"RETURNING {qn('done')}",
+            [added, run.pk, *statuses],
+        )
+        progress = cursor.fetchone()
+    return progress[0] if progress else 0  # 0: the run has ended meanwhile
 
 
 UPSERT_FIELDS = (

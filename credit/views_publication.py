@@ -4,6 +4,7 @@ firm for its own rating), published versions, notices, and the public red and bl
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import mimetypes
 from collections.abc import Callable
@@ -15,6 +16,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -414,7 +416,30 @@ def _redblack(request: HttpRequest, *, year: int | None, number: int | None) -> 
         "years": sorted({v.publication.year for v in versions}, reverse=True),
         "lists_html": mark_safe(_lists_html(shown)) if shown else "",  # noqa: S308 — our template
     }
-    return render(request, "credit/redblack_list.html", context)
+    if request.user.is_authenticated or request.GET or len(messages.get_messages(request)):
+        return render(request, "credit/redblack_list.html", context)
+    return HttpResponse(_anonymous_page(request, versions, context))
+
+
+# Stands for the CSRF token of the footer's language form in a cached page (alphanumeric: the
+# csrf_token tag escapes it unchanged); each response gets its own token in its place.
+_CSRF_PLACEHOLDER = "csrfplaceholder0f3c9a7e1d2b4c6a8e0f1d3b5c7a9e2f4"
+
+
+def _anonymous_page(request: HttpRequest, versions, context: dict) -> str:
+    """The whole page as an anonymous visitor without messages sees it, cached per set of
+    published versions, language and address: rendering the layout costs more than the rest
+    of the request. The CSRF token is put in per response."""
+    pks = ",".join(str(v.pk) for v in versions)
+    digest = hashlib.sha256(f"{pks}|{request.path}".encode()).hexdigest()[:32]
+    key = f"credit:redblack:page:{digest}:{get_language()}"
+    page = cache.get(key)
+    if page is None:
+        page = render_to_string(
+            "credit/redblack_list.html", context | {"csrf_token": _CSRF_PLACEHOLDER}, request
+        )
+        cache.set(key, page, PUBLIC_CACHE_SECONDS)
+    return page.replace(_CSRF_PLACEHOLDER, get_token(request))
 
 
 def redblack_current(request: HttpRequest) -> HttpResponse:

@@ -11,6 +11,8 @@ from .models import (
     FundAccount,
     FundNotice,
     Household,
+    MaintenancePlan,
+    MaintenancePlanItem,
     OrdinaryApplication,
     Posting,
 )
@@ -69,3 +71,18 @@ class OrdinaryApplicationAdmin(ReadOnlyAdmin):
 class FundNoticeAdmin(ReadOnlyAdmin):
     list_display = ["title", "compound", "kind", "publicity_start", "publicity_end"]
     list_filter = ["kind"]
+
+
+@admin.register(MaintenancePlan)
+class MaintenancePlanAdmin(ReadOnlyAdmin):
+    list_display = ["compound", "year", "firm", "status"]
+    list_filter = ["status", "year"]
+    search_fields = ["compound__name", "compound__code", "firm__name"]
+    list_select_related = ["compound", "firm"]
+
+
+@admin.register(MaintenancePlanItem)
+class MaintenancePlanItemAdmin(ReadOnlyAdmin):
+    list_display = ["plan", "facility", "planned_month", "estimated_cost", "progress"]
+    list_filter = ["progress", "funding_source"]
+    list_select_related = ["plan__compound"]

@@ -72,3 +72,32 @@ class NoticeKind(models.TextChoices):
     ORDINARY_PLAN = "ordinary_plan", _("Ordinary use plan")
     ORDINARY_RESULT = "ordinary_result", _("Ordinary use result")
     EMERGENCY = "emergency", _("Emergency use")
+
+
+class PlanStatus(models.TextChoices):
+    """Where a yearly maintenance plan (物业维修养护计划) stands."""
+
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted, awaiting street review")
+    STREET_PASSED = "street_passed", _("Passed by the street, awaiting bureau approval")
+    APPROVED = "approved", _("Approved by the bureau")
+    RETURNED = "returned", _("Returned for changes")
+
+
+PLAN_EDITABLE = (PlanStatus.DRAFT, PlanStatus.RETURNED)
+
+
+class FundingSource(models.TextChoices):
+    """Who pays for a planned item of maintenance."""
+
+    FUND = "fund", _("Maintenance fund")
+    PROPERTY_FEES = "property_fees", _("Property fees")
+    OTHER = "other", _("Other")
+
+
+class ItemProgress(models.TextChoices):
+    """How far the firm has got with a planned item."""
+
+    NOT_STARTED = "not_started", _("Not started")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")

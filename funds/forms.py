@@ -8,7 +8,7 @@ from django import forms
 from django.core.validators import FileExtensionValidator
 from django.utils.translation import gettext_lazy as _
 
-from .choices import EmergencyKind, Scope
+from .choices import EmergencyKind, FundingSource, ItemProgress, Scope
 from .models import EVIDENCE_EXTENSIONS
 
 
@@ -152,3 +152,54 @@ class InterestForm(forms.Form):
 
 class NoticeSearchForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
+
+
+# ---------------------------------------------------------------- maintenance plans
+
+MONTHS = [(m, str(m)) for m in range(1, 13)]
+
+
+class PlanCreateForm(forms.Form):
+    compound = forms.ModelChoiceField(label=_("Compound"), queryset=None)
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+
+    def __init__(self, *args, compounds, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["compound"].queryset = compounds
+
+
+class PlanItemForm(forms.Form):
+    facility = forms.CharField(label=_("Facility"), max_length=100)
+    work = forms.CharField(label=_("Work"), max_length=200)
+    planned_month = forms.TypedChoiceField(label=_("Planned month"), choices=MONTHS, coerce=int)
+    estimated_cost = money_field(_("Estimated cost (yuan)"))
+    funding_source = forms.ChoiceField(label=_("Funding source"), choices=FundingSource.choices)
+
+
+class PlanStreetReviewForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"), choices=[("pass", _("Pass to the bureau")), ("return", _("Return"))]
+    )
+    comment = forms.CharField(
+        label=_("Comments"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class PlanProgressForm(forms.Form):
+    progress = forms.ChoiceField(label=_("Progress"), choices=ItemProgress.choices)
+    date = forms.DateField(
+        label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+
+class PlanDeductForm(forms.Form):
+    points = forms.DecimalField(
+        label=_("Points to deduct"),
+        max_digits=6,
+        decimal_places=2,
+        min_value=Decimal("0.01"),
+    )
+    reason = forms.CharField(
+        label=_("Reason"), max_length=300, widget=forms.Textarea(attrs={"rows": 2})
+    )

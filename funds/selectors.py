@@ -26,7 +26,7 @@ from django.utils import timezone
 from companies.models import Compound
 from portal.scoping import compound_filter
 
-from .choices import EMERGENCY_WAITING, EmergencyStatus
+from .choices import EMERGENCY_WAITING, EmergencyStatus, PlanStatus
 from .models import (
     CENT,
     EmergencyApplication,
@@ -34,6 +34,8 @@ from .models import (
     FundAccount,
     FundNotice,
     Household,
+    MaintenancePlan,
+    MaintenancePlanItem,
     OrdinaryApplication,
     Posting,
 )
@@ -220,3 +222,74 @@ def compound_fund_summary(*, compound: Compound) -> dict:
         "needs_top_up": needs_top_up(balance=totals["balance"], initial_deposits=totals["initial"]),
         "notices": list(notices_public(compound_code=compound.code)[:20]),
     }
+
+
+# ---------------------------------------------------------------- maintenance plans
+
+
+def plans_for_user(*, user) -> QuerySet[MaintenancePlan]:
+    return (
+        MaintenancePlan.objects.filter(compound_filter(user, via="compound"))
+        .select_related("compound__community__street", "firm")
+        .annotate(
+            item_count=Count("items"), total_cost=Coalesce(Sum("items__estimated_cost"), ZERO)
+        )
+        .order_by("-year", "compound__code")
+    )
+
+
+def plan_get_for_user(*, user, pk: int) -> MaintenancePlan:
+    return get_object_or_404(
+        plans_for_user(user=user).select_related(
+            "street_reviewed_by", "bureau_reviewed_by", "credit_event"
+        ),
+        pk=pk,
+    )
+
+
+def plan_items(*, plan: MaintenancePlan) -> list[MaintenancePlanItem]:
+    return list(plan.items.order_by("planned_month", "pk"))
+
+
+def plan_item_get_for_user(*, user, pk: int) -> MaintenancePlanItem:
+    return get_object_or_404(
+        MaintenancePlanItem.objects.filter(
+            compound_filter(user, via="plan__compound")
+        ).select_related("plan__compound__community__street"),
+        pk=pk,
+    )
+
+
+def overdue_plan_items(*, user, today: dt.date | None = None) -> QuerySet[MaintenancePlanItem]:
+    """Items of approved plans past their planned month and not done, in the user's area."""
+    return (
+        MaintenancePlanItem.objects.filter(compound_filter(user, via="plan__compound"))
+        .overdue(today)
+        .select_related("plan__compound__community__street", "plan__firm")
+        .order_by("plan__year", "planned_month", "plan__compound__code", "pk")
+    )
+
+
+def compounds_for_plans(*, user) -> QuerySet[Compound]:
+    """The compounds a firm user may declare plans for: those its firm manages."""
+    if not getattr(user, "firm_id", None):
+        return Compound.objects.none()
+    return Compound.objects.filter(compound_filter(user), firm_id=user.firm_id).order_by("code")
+
+
+# ---------------------------------------------------------------- public compound page
+
+
+def compound_get_public(*, code: str) -> Compound:
+    return get_object_or_404(Compound.objects.select_related("community__street"), code=code)
+
+
+def compound_public_plan(*, compound: Compound) -> tuple[MaintenancePlan | None, list]:
+    """The latest approved plan of a compound and its items (no personal data in either)."""
+    plan = (
+        MaintenancePlan.objects.filter(compound=compound, status=PlanStatus.APPROVED)
+        .select_related("firm")
+        .order_by("-year")
+        .first()
+    )
+    return plan, (plan_items(plan=plan) if plan else [])

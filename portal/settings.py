@@ -96,7 +96,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "portal.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -254,6 +254,8 @@ FUNDS_NOTICE_DAYS = env_int("FUNDS_NOTICE_DAYS", 10)
 FUNDS_ORDINARY_PUBLICITY_DAYS = env_int("FUNDS_ORDINARY_PUBLICITY_DAYS", 7)
 FUNDS_TOP_UP_RATIO = env_str("FUNDS_TOP_UP_RATIO", "0.30")
 FUNDS_FIRST_PAYMENT_RATIO = env_str("FUNDS_FIRST_PAYMENT_RATIO", "0.70")
+# A year's maintenance plan is late when not approved by the end of this month of the year.
+FUNDS_PLAN_DUE_MONTH = env_int("FUNDS_PLAN_DUE_MONTH", 3)
 PROPOSALS_REPLY_MONTHS = env_int("PROPOSALS_REPLY_MONTHS", 3)
 PROPOSALS_MAX_REPLY_MONTHS = env_int("PROPOSALS_MAX_REPLY_MONTHS", 6)
 PROPOSALS_CO_INPUT_MONTHS = env_int("PROPOSALS_CO_INPUT_MONTHS", 1)

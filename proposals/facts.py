@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -116,3 +117,95 @@ def _professional_coverage() -> str:
 def _committee_coverage() -> str:
     c = _compound_counts()
     return _percent(c["committee"], c["total"])
+
+
+# Credit ratings: the latest finished run of the latest year that has one ------------------
+
+
+def _latest_rating_counts() -> dict[str, int] | None:
+    from credit.choices import Grade, RunStatus
+    from credit.models import Rating, RatingRun
+    from credit.selectors import latest_finished_run
+
+    year = (
+        RatingRun.objects.filter(status=RunStatus.FINISHED)
+        .order_by("-year")
+        .values_list("year", flat=True)
+        .first()
+    )
+    run = latest_finished_run(year=year) if year else None
+    if run is None:
+        return None
+    counts = Rating.objects.filter(run=run).aggregate(
+        rated=Count("pk", filter=~Q(grade="")),
+        a=Count("pk", filter=Q(grade=Grade.A)),
+        d=Count("pk", filter=Q(grade=Grade.D)),
+    )
+    return {**counts, "year": run.year}
+
+
+def _rating_figure(key: str) -> str:
+    counts = _latest_rating_counts()
+    if counts is None:
+        return "—"
+    return _("%(count)d (%(year)d rating)") % {"count": counts[key], "year": counts["year"]}
+
+
+@register_fact("credit_rated_firms", gettext_lazy("Firms rated in the latest credit rating"))
+def _credit_rated_firms() -> str:
+    return _rating_figure("rated")
+
+
+@register_fact("credit_grade_a", gettext_lazy("Firms rated A"))
+def _credit_grade_a() -> str:
+    return _rating_figure("a")
+
+
+@register_fact("credit_grade_d", gettext_lazy("Firms rated D"))
+def _credit_grade_d() -> str:
+    return _rating_figure("d")
+
+
+# Maintenance funds -------------------------------------------------------------------------
+
+
+def _emergency_approved() -> dict:
+    from django.db.models import Sum
+
+    from funds.choices import EmergencyStatus
+    from funds.models import EmergencyApplication
+
+    return EmergencyApplication.objects.filter(
+        status__in=(EmergencyStatus.APPROVED, EmergencyStatus.COMPLETED)
+    ).aggregate(count=Count("pk"), total=Sum("approved_amount"))
+
+
+@register_fact("emergency_uses", gettext_lazy("Emergency fund uses approved"))
+def _emergency_uses() -> str:
+    return str(_emergency_approved()["count"])
+
+
+@register_fact("emergency_amount", gettext_lazy("Amount approved for emergency uses"))
+def _emergency_amount() -> str:
+    total = _emergency_approved()["total"] or Decimal("0.00")
+    return _("%(amount)s yuan") % {"amount": f"{total:,.2f}"}
+
+
+@register_fact("fund_use_plans", gettext_lazy("Ordinary fund use plans publicised"))
+def _fund_use_plans() -> str:
+    from funds.models import OrdinaryApplication
+
+    return str(OrdinaryApplication.objects.count())
+
+
+@register_fact("maintenance_plans", gettext_lazy("Maintenance plans declared this year"))
+def _maintenance_plans() -> str:
+    from django.apps import apps
+
+    try:
+        plan = apps.get_model("funds", "MaintenancePlan")
+    except LookupError:  # the funds app without yearly maintenance plans
+        return "—"
+    # Declared: submitted at least once (a plan returned for changes was declared).
+    year = timezone.localdate().year
+    return str(plan.objects.filter(year=year, submitted_at__isnull=False).count())

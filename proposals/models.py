@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -388,6 +389,14 @@ class Reply(models.Model):
             kwargs={"year": str(self.index_year), "seq": f"{self.index_seq:05d}"},
         )
 
+    def get_public_pdf_url(self) -> str:
+        if not self.index_seq:
+            return ""
+        return reverse(
+            "proposals:public_reply_pdf",
+            kwargs={"year": str(self.index_year), "seq": f"{self.index_seq:05d}"},
+        )
+
     @property
     def public_key(self) -> str:
         """The reply's public address part: index year and sequence, e.g. 2024-05042."""
@@ -433,6 +442,16 @@ class ReplySection(models.Model):
 
     def __str__(self) -> str:
         return str(self.point)
+
+    def clean(self) -> None:
+        super().clean()
+        if self.follow_up_url:
+            from .links import validate_portal_path
+
+            try:
+                validate_portal_path(self.follow_up_url)
+            except ValidationError as exc:
+                raise ValidationError({"follow_up_url": exc.messages}) from exc
 
 
 class Feedback(models.Model):

@@ -9,6 +9,7 @@ from django.http import Http404
 
 from portal.scoping import is_bureau
 
+from .links import attach_follow_up_titles
 from .models import CoHandler, Division, Proposal, Reply, ReplySection
 
 # Proposals are the bureau's internal work: other roles see only published replies.
@@ -86,6 +87,13 @@ def reply_get_for_user(*, user, proposal_pk: int, round: int | None = None) -> R
     return reply
 
 
+def reply_document_for_user(*, user, proposal_pk: int) -> Reply:
+    """The latest reply for its print view or PDF, with its follow-up targets' titles."""
+    reply = reply_get_for_user(user=user, proposal_pk=proposal_pk)
+    attach_follow_up_titles(reply.sections.all())
+    return reply
+
+
 def divisions_active() -> QuerySet[Division]:
     return Division.objects.filter(is_active=True)
 
@@ -141,7 +149,7 @@ def published_years() -> list[int]:
 def published_reply_get(*, year: int, seq: int) -> Reply:
     """One published reply by its index year and sequence; 404 unless published."""
     try:
-        return (
+        reply = (
             Reply.objects.published()
             .select_related("proposal")
             .prefetch_related(
@@ -151,6 +159,8 @@ def published_reply_get(*, year: int, seq: int) -> Reply:
         )
     except Reply.DoesNotExist as exc:
         raise Http404 from exc
+    attach_follow_up_titles(reply.sections.all())
+    return reply
 
 
 def b_sections_due(*, today: dt.date) -> QuerySet[ReplySection]:

@@ -107,6 +107,41 @@ def proposal_create(
 
 
 @transaction.atomic
+def proposal_update(
+    *,
+    user: User | None,
+    proposal: Proposal,
+    proposers: Iterable[dict] | None = None,
+    points: Iterable[dict] | None = None,
+    **fields,
+) -> Proposal:
+    """Correct a proposal not yet assigned: its fields, and its proposers or points (replaced
+    whole). Once assigned, the points carry the reply's sections and stay as they are."""
+    proposal = _lock(proposal, S.RECEIVED)
+    for name, value in fields.items():
+        if name not in ("title", "received_on", "full_text"):
+            raise TypeError(f"proposal_update() got an unexpected field {name!r}")
+        setattr(proposal, name, value.strip() if isinstance(value, str) else value)
+    proposal.reply_due = deadlines.reply_due(proposal.received_on)
+    proposal = record_save(proposal, user=user, reason="corrected")
+    for related, model, rows in (
+        ("proposers", Proposer, proposers),
+        ("points", SuggestionPoint, points),
+    ):
+        if rows is None:
+            continue
+        rows = list(rows)
+        if not rows:
+            raise ValidationError({related: _("Enter at least one.")}, code="required")
+        for old in getattr(proposal, related).all():
+            old._history_user = user
+            old.delete()
+        for i, row in enumerate(rows, start=1):
+            record_save(model(proposal=proposal, position=i, **row), user=user)
+    return proposal
+
+
+@transaction.atomic
 def proposal_assign(
     *,
     user: User | None,

@@ -12,9 +12,15 @@ urlpatterns = [
         views.public_reply_detail,
         name="public_reply_detail",
     ),
+    re_path(
+        r"^replies/(?P<year>\d{4})-(?P<seq>\d{5})\.pdf$",
+        views.public_reply_pdf,
+        name="public_reply_pdf",
+    ),
     # Bureau staff.
     path("", views.proposal_list, name="proposal_list"),
     path("new/", views.proposal_create, name="proposal_create"),
+    path("import/", views.proposal_import, name="proposal_import"),
     path("<int:pk>/", views.proposal_detail, name="proposal_detail"),
     path("<int:pk>/assign/", views.proposal_assign, name="proposal_assign"),
     path("<int:pk>/return/", views.proposal_return, name="proposal_return"),
@@ -29,4 +35,5 @@ urlpatterns = [
     path("<int:pk>/reply/sign-off/", views.reply_sign_off, name="reply_sign_off"),
     path("<int:pk>/reply/publish/", views.reply_publish, name="reply_publish"),
     path("<int:pk>/reply/print/", views.reply_print, name="reply_print"),
+    path("<int:pk>/reply/pdf/", views.reply_pdf, name="reply_pdf"),
 ]

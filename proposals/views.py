@@ -16,7 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import selectors, services
+from portal.imports import import_view
+
+from . import pdf, selectors, services
 from .choices import ProposalState
 from .facts import facts_snapshot
 from .forms import (
@@ -35,6 +37,7 @@ from .forms import (
     SectionForm,
     SignOffForm,
 )
+from .imports import ProposalImporter
 from .models import CoHandler, RegisterSettings
 
 PER_PAGE = 30
@@ -111,6 +114,16 @@ def proposal_create(request: HttpRequest) -> HttpResponse:
         request,
         "proposals/proposal_form.html",
         {"form": form, "proposers": proposers, "points": points},
+    )
+
+
+@staff_required
+def proposal_import(request: HttpRequest) -> HttpResponse:
+    """Upload a spreadsheet of proposals, preview what it does, confirm (all or nothing)."""
+    return import_view(
+        request,
+        ProposalImporter(user=request.user),
+        template_name="proposals/proposal_import.html",
     )
 
 
@@ -366,12 +379,26 @@ def reply_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 def reply_print(request: HttpRequest, pk: int) -> HttpResponse:
     """The reply laid out as the formal document, for printing (draft or signed)."""
-    reply = selectors.reply_get_for_user(user=request.user, proposal_pk=pk)
+    reply = selectors.reply_document_for_user(user=request.user, proposal_pk=pk)
     return render(
         request,
         "proposals/reply_print.html",
         {"reply": reply, "register": RegisterSettings.get_solo(), "draft": not reply.is_signed_off},
     )
+
+
+def _pdf_response(reply, *, draft: bool) -> HttpResponse:
+    response = HttpResponse(pdf.reply_pdf(reply, draft=draft), content_type="application/pdf")
+    name = f"reply-{reply.public_key}.pdf" if reply.public_key else f"reply-draft-{reply.pk}.pdf"
+    response["Content-Disposition"] = f'inline; filename="{name}"'
+    return response
+
+
+def reply_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The reply as a PDF, draft or signed: bureau staff only, 404 to everyone else (as the
+    selector decides), so an unpublished reply's existence is not revealed."""
+    reply = selectors.reply_document_for_user(user=request.user, proposal_pk=pk)
+    return _pdf_response(reply, draft=not reply.is_signed_off)
 
 
 # Public disclosure ---------------------------------------------------------------------
@@ -399,3 +426,8 @@ def public_reply_list(request: HttpRequest) -> HttpResponse:
 def public_reply_detail(request: HttpRequest, year: str, seq: str) -> HttpResponse:
     reply = selectors.published_reply_get(year=int(year), seq=int(seq))
     return render(request, "proposals/public_reply_detail.html", {"reply": reply})
+
+
+def public_reply_pdf(request: HttpRequest, year: str, seq: str) -> HttpResponse:
+    reply = selectors.published_reply_get(year=int(year), seq=int(seq))
+    return _pdf_response(reply, draft=False)

@@ -28,7 +28,9 @@ PUBLIC_PAGES = [
     "/healthz",
     "/funds/notices/",
     "/proposals/replies/",
+    "/credit/redblack/",
 ]
+YEAR_PAGES = ["/credit/assessments/2024/", "/credit/assessments/2023/progress/"]
 MENU_PAGES = [
     "portal:dashboard",
     "companies:firm_list",
@@ -39,6 +41,13 @@ MENU_PAGES = [
     "funds:account_list",
     "funds:emergency_list",
     "funds:ordinary_list",
+    "credit:window_list",
+    "credit:event_list",
+    "credit:publication_list",
+    "credit:notice_list",
+    "credit:spot_check_list",
+    "funds:plan_list",
+    "funds:plan_overdue",
     "proposals:proposal_list",
 ]
 DETAIL_LINK = re.compile(r'href="(/(?:registry|credit|funds|proposals)/[a-z-]+/\d+/)"')
@@ -64,9 +73,9 @@ def test_public_pages_answer(demo, db, client):
 @pytest.mark.parametrize("role", Role.values)
 def test_menu_and_first_detail_pages_never_fail(demo, db, client, role):
     client.force_login(User.objects.filter(role=role, username__startswith="demo_").first())
-    for name in MENU_PAGES:
-        response = client.get(reverse(name))
-        assert response.status_code in {200, 302, 403, 404}, (name, response.status_code)
+    for url in [reverse(name) for name in MENU_PAGES] + YEAR_PAGES:
+        response = client.get(url)
+        assert response.status_code in {200, 302, 403, 404}, (url, response.status_code)
         if response.status_code != 200:
             continue
         for link in DETAIL_LINK.findall(response.content.decode())[:2]:

@@ -37,3 +37,15 @@ def test_chinese_is_the_default_and_english_is_available():
         assert translation.gettext("Sign in") == "登录"
     with translation.override("en"):
         assert translation.gettext("Sign in") == "Sign in"
+
+
+def test_pages_open_in_chinese_whatever_the_browser_asks(client):
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert '<html lang="zh-hans">' in response.content.decode()
+
+
+def test_english_once_chosen_in_the_footer(client):
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    response = client.get("/")
+    assert '<html lang="en">' in response.content.decode()
+    assert "Sign in" in response.content.decode()

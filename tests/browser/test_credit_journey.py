@@ -1,5 +1,5 @@
-"""The credit year's end, in the browser: the bureau rates the year and watches the progress
-bar, opens the publicity notice, a firm objects, the bureau rejects the objection, the period
+"""The credit year, in the browser: a street officer enters scores on the grid, the bureau
+rates the year and watches the progress bar, opens the publicity notice, a firm objects, the bureau rejects the objection, the period
 ends, the bureau publishes, and the public list shows the firm."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import hashlib
 import pytest
 
 from credit.models import Objection, ObjectionStatus, Publication, PublicationVersion
-from credit.services import indicators_ensure
+from credit.services import assessment_window_open, indicators_ensure
 from tests.credit.helpers import assess
 
 from .conftest import sign_in
@@ -28,14 +28,31 @@ def _submit(page, selector: str) -> None:
     assert page.locator(".alert-success").count() == 1, alerts
 
 
-def test_rating_publicity_objection_publication_public_list(
-    page, screenshot, bureau_user, firm_user, compound_a, compound_b, settings, tmp_path
+def test_assessment_rating_publicity_objection_publication_public_list(
+    page,
+    screenshot,
+    bureau_user,
+    street_officer,
+    firm_user,
+    compound_a,
+    compound_b,
+    settings,
+    tmp_path,
 ):
     settings.MEDIA_ROOT = tmp_path
     indicators_ensure()  # the live server's database was flushed by earlier tests
-    for compound, score in ((compound_a, 92), (compound_b, 60)):
-        for code in CODES:
-            assess(YEAR, compound, compound.firm, code, "street", score)
+    assessment_window_open(user=bureau_user, year=YEAR)
+    for code in CODES:  # another street's compound, assessed by its own officer
+        assess(YEAR, compound_b, compound_b.firm, code, "street", 60)
+
+    # The street officer of compound A enters its scores on the grid.
+    sign_in(page, street_officer.username)
+    page.goto(f"/credit/assessments/{YEAR}/")
+    for code in CODES:
+        page.fill(f"input[name=c{compound_a.pk}_{code}]", "92")
+    _submit(page, "#assessment-grid-form button[type=submit]")
+    screenshot(page, "scores-entered")
+    page.context.clear_cookies()
 
     # The bureau starts the rating and the progress bar reaches 100%.
     sign_in(page, bureau_user.username)

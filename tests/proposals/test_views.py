@@ -128,7 +128,7 @@ def test_sign_off_page_by_head_then_second_is_refused(
     reply = Reply.objects.get()
     assert reply.doc_no == "吉市住建提字〔2024〕1号"
     response = client.post(url, data, follow=True, HTTP_ACCEPT_LANGUAGE="en")
-    assert "already signed off" in response.content.decode()
+    assert "该答复已签发" in response.content.decode()
     reply.refresh_from_db()
     assert reply.doc_no == "吉市住建提字〔2024〕1号"
 
@@ -140,7 +140,7 @@ def test_feedback_on_unreplied_proposal_is_refused_with_a_message(client_of, bur
         follow=True,
         HTTP_ACCEPT_LANGUAGE="en",
     )
-    assert "this step needs it to be" in response.content.decode()
+    assert "此环节要求状态为" in response.content.decode()
     assert not Feedback.objects.exists()
 
 

@@ -4,10 +4,20 @@ from __future__ import annotations
 
 import pytest
 
-from proposals.models import Division, Reply
+from proposals.models import Division, RegisterSettings, Reply
 from tests.browser.conftest import browser, page, screenshot, sign_in  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def register(db):
+    row = RegisterSettings.get_solo()
+    row.organisation_code = "1120200MB17140993"
+    row.issuing_organ = "吉林市住房和城乡建设局"
+    row.doc_prefix_cppcc = "吉市住建提字"
+    row.save()
+    return row
 
 
 def test_a_proposal_from_intake_to_its_public_reply(
@@ -64,3 +74,5 @@ def test_a_proposal_from_intake_to_its_public_reply(
     assert "吉市住建提字〔2024〕1号" in text
     assert "13900000000" not in text
     screenshot(page, "public-reply")
+    pdf = page.request.get(reply.get_public_pdf_url())
+    assert pdf.status == 200 and pdf.body().startswith(b"%PDF")
