@@ -52,6 +52,14 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--regenerate", action="store_true", help="regenerate the data set")
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--floor-runs", type=int, default=3)
+    parser.add_argument(
+        "--pg-setting",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a PostgreSQL setting for the bench database during the batch "
+        "(ALTER DATABASE ... SET), e.g. default_toast_compression=lz4",
+    )
     parser.add_argument("--generate-only", action="store_true", help=argparse.SUPPRESS)
     return parser.parse_args()
 
@@ -450,6 +458,12 @@ def run_batch(args: argparse.Namespace) -> dict:
 
     reset_runs()
     services.rule_set_for_year(user=None, year=YEAR)  # as it would exist in production
+    database = connection.ops.quote_name(connection.settings_dict["NAME"])
+    settings = [item.split("=", 1) for item in args.pg_setting]
+    with connection.cursor() as cursor:
+        for name, value in settings:
+            cursor.execute(f"ALTER DATABASE {database} SET {name} = %s", [value])
+    connection.close()  # the next connection (and the workers') starts with the settings
     workers = start_workers(args) if args.workers else []
     counter = QueryCounter()
     task_prerun.connect(counter.task_started, weak=False)
@@ -479,6 +493,9 @@ def run_batch(args: argparse.Namespace) -> dict:
                 python_cpu += cpu_seconds(pid)
     finally:
         stop_workers(workers)
+        with connection.cursor() as cursor:
+            for name, _value in settings:
+                cursor.execute(f"ALTER DATABASE {database} RESET {name}")
     if run.status != RunStatus.FINISHED:
         sys.exit(f"The run ended {run.status}: {run.error}")
     rated = Rating.objects.filter(run=run)
@@ -571,6 +588,8 @@ def main() -> None:
         + (f"; generated with COPY in {generated:.1f} s" if generated is not None else "")
     )
     mode = f"{args.workers} Celery workers (Redis)" if args.workers else "in process (eager)"
+    if args.pg_setting:
+        mode += ", PostgreSQL " + ", ".join(args.pg_setting)
     print(f"batch: {mode}, {batch['chunks']} chunks of {batch['chunk_size']} firms")
     print(
         f"  wall time        {batch['wall']:.2f} s  (run started→finished {batch['run_seconds']:.2f} s)"

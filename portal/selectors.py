@@ -251,3 +251,31 @@ def users_search(*, q: str = "", role: str = ""):
     if role:
         users = users.filter(role=role)
     return users
+
+
+@dataclass
+class WaitingWork:
+    """What is waiting or overdue in the user's area, across the parts of the portal."""
+
+    emergency_steps: list = field(default_factory=list)  # funds.selectors.StepCount
+    overdue_plan_items: int = 0
+    proposals_overdue: int = 0
+    proposals_near_due: int = 0
+
+    @property
+    def emergencies_overdue(self) -> int:
+        return sum(step.overdue for step in self.emergency_steps)
+
+
+def waiting_work_for_user(*, user: User, today) -> WaitingWork:
+    """A few counts from the other apps, each one aggregate query, scoped by their selectors."""
+    from funds import selectors as funds
+    from proposals import selectors as proposals
+
+    due = proposals.proposals_due(user=user, today=today)
+    return WaitingWork(
+        emergency_steps=funds.emergency_board(user=user),
+        overdue_plan_items=funds.overdue_plan_items(user=user, today=today).count(),
+        proposals_overdue=len(due["overdue"]),
+        proposals_near_due=len(due["near_due"]),
+    )

@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -61,11 +62,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     """Counts and coverage rates of the user's area; firms and committees have their own pages."""
     if not scoping.can_see_dashboard(request.user):
         raise PermissionDenied
-    return render(
-        request,
-        "portal/dashboard.html",
-        {"dashboard": selectors.dashboard_for_user(user=request.user)},
-    )
+    context = {
+        "dashboard": selectors.dashboard_for_user(user=request.user),
+        "waiting": selectors.waiting_work_for_user(user=request.user, today=timezone.localdate()),
+    }
+    return render(request, "portal/dashboard.html", context)
 
 
 def _bureau_only(request: HttpRequest) -> None:

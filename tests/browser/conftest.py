@@ -135,3 +135,7 @@ def sign_in(page, username: str, password: str = PASSWORD) -> None:
     if "/accounts/login/" in page.url:
         errors = page.locator(".alert, .invalid-feedback, .errorlist").all_inner_texts()
         raise AssertionError(f"sign-in as {username!r} was refused: {errors}")
+
+
+# The journeys of the other apps use those apps' fixtures too.
+from tests.funds.conftest import account_a  # noqa: E402, F401

@@ -127,7 +127,8 @@ def test_dashboard_queries_do_not_grow_with_the_city(
     coverage_snapshot_take(date=dt.date(2024, 1, 1))
     for role in ("bureau", "street", "community"):
         client = client_of(account(role))
-        with django_assert_max_num_queries(14):
+        # 14 for the figures, up to 4 for the waiting work of the funds and proposals.
+        with django_assert_max_num_queries(18):
             assert client.get(URL).status_code == 200
 
 
@@ -169,3 +170,10 @@ def test_trend_shows_the_snapshots_of_the_users_scope(account, client_of):
 
 def test_every_firm_counts_whatever_it_serves(account, client_of):
     assert Firm.objects.count() == _dashboard(client_of, account("bureau")).firms
+
+
+def test_the_dashboard_lists_waiting_emergencies_by_step(account, client_of):
+    response = client_of(account("bureau")).get(URL)
+    waiting = response.context["waiting"]
+    assert [step.status for step in waiting.emergency_steps]  # every waiting step is listed
+    assert 'id="waiting-work"' in response.content.decode()

@@ -6,12 +6,8 @@ from __future__ import annotations
 import pytest
 
 from funds.models import EmergencyApplication, FundNotice
-from tests.browser import conftest as browser_conftest
-from tests.browser.conftest import sign_in
 
-# The browser fixtures live in tests/browser/conftest.py; this journey reuses them.
-browser = browser_conftest.browser
-page = browser_conftest.page
+from .conftest import sign_in
 
 pytestmark = pytest.mark.browser
 
