@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -20,6 +16,7 @@ from django_tables2 import RequestConfig, Table
 from django_tables2.export import TableExport
 
 from portal.scoping import can_edit_registry
+from portal.web import add_service_errors, bureau_required
 
 from . import selectors, services
 from .filters import CompoundFilter, FirmFilter
@@ -29,28 +26,6 @@ from .tables import CompoundTable, FirmTable
 PER_PAGE = 50
 PUBLIC_PER_PAGE = 20
 EXPORT_FORMAT = TableExport.XLSX
-
-
-def registry_editor_required(view: Callable) -> Callable:
-    """Signed in (else the login page) and bureau staff (else 403)."""
-
-    @wraps(view)
-    @login_required
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not can_edit_registry(request.user):
-            raise PermissionDenied(_("Only bureau staff keep the registry."))
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def _add_service_errors(form: Form, exc: ValidationError) -> None:
-    """Show a service's refusal on the form: on its field when the form has it."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for name, errors in exc.error_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
 
 
 def _registry_list(
@@ -116,21 +91,21 @@ def firm_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "companies/firm_detail.html", context)
 
 
-@registry_editor_required
+@bureau_required
 def firm_create(request: HttpRequest) -> HttpResponse:
     form = FirmForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             firm = services.firm_create(user=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Firm %(name)s was registered.") % {"name": firm.name})
             return redirect("companies:firm_detail", pk=firm.pk)
     return render(request, "companies/firm_form.html", {"form": form, "firm": None})
 
 
-@registry_editor_required
+@bureau_required
 def firm_edit(request: HttpRequest, pk: int) -> HttpResponse:
     firm = selectors.firm_get_for_user(user=request.user, pk=pk)
     form = FirmForm(request.POST or None, instance=firm)
@@ -138,7 +113,7 @@ def firm_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.firm_update(user=request.user, firm=firm, **form.cleaned_data)
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The firm's data were saved."))
             return redirect("companies:firm_detail", pk=firm.pk)
@@ -173,7 +148,7 @@ def compound_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "companies/compound_detail.html", context)
 
 
-@registry_editor_required
+@bureau_required
 def compound_create(request: HttpRequest) -> HttpResponse:
     form = CompoundCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -182,7 +157,7 @@ def compound_create(request: HttpRequest) -> HttpResponse:
         try:
             compound = services.compound_create(user=request.user, since=since, **fields)
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request, _("Compound %(name)s was registered.") % {"name": compound.name}
@@ -191,7 +166,7 @@ def compound_create(request: HttpRequest) -> HttpResponse:
     return render(request, "companies/compound_form.html", {"form": form, "compound": None})
 
 
-@registry_editor_required
+@bureau_required
 def compound_edit(request: HttpRequest, pk: int) -> HttpResponse:
     compound = selectors.compound_get_for_user(user=request.user, pk=pk)
     form = CompoundForm(request.POST or None, instance=compound)
@@ -199,7 +174,7 @@ def compound_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.compound_update(user=request.user, compound=compound, **form.cleaned_data)
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The compound's data were saved."))
             return redirect("companies:compound_detail", pk=compound.pk)
@@ -207,7 +182,7 @@ def compound_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "companies/compound_form.html", context)
 
 
-@registry_editor_required
+@bureau_required
 def compound_change_firm(request: HttpRequest, pk: int) -> HttpResponse:
     """Two steps: the form, then what will happen (which period ends, which begins), then save."""
     compound = selectors.compound_get_for_user(user=request.user, pk=pk)
@@ -227,7 +202,7 @@ def compound_change_firm(request: HttpRequest, pk: int) -> HttpResponse:
                     note=form.cleaned_data["note"],
                 )
             except ValidationError as exc:
-                _add_service_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, _("The managing firm was changed."))
                 return redirect("companies:compound_detail", pk=compound.pk)

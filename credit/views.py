@@ -8,33 +8,20 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from portal.imports import import_view
+from portal.web import add_service_errors, bureau_required
 
 from . import selectors, services
 from .forms import RatingRunStartForm, RuleSetCopyForm, RuleSetForm
 from .imports import AssessmentImporter, CreditEventImporter
 
 RATINGS_PER_PAGE = 50
-
-
-def bureau_required(view: Callable) -> Callable:
-    """Signed in (else the login page) and bureau staff (else 403)."""
-
-    @wraps(view)
-    @login_required
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not selectors.can_manage_credit(request.user):
-            raise PermissionDenied(_("Only bureau staff manage the credit rating."))
-        return view(request, *args, **kwargs)
-
-    return wrapper
 
 
 def readers_only(view: Callable) -> Callable:
@@ -49,14 +36,6 @@ def readers_only(view: Callable) -> Callable:
         return view(request, *args, **kwargs)
 
     return wrapper
-
-
-def _add_service_errors(form: Form, exc: ValidationError) -> None:
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for name, errors in exc.error_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
 
 
 # --- rule sets -------------------------------------------------------------------------------
@@ -83,7 +62,7 @@ def rule_set_copy(request: HttpRequest) -> HttpResponse:
                 year=form.cleaned_data["year"],
             )
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request, _("The rule set of %(year)s was created.") % {"year": rule_set.year}
@@ -110,7 +89,7 @@ def rule_set_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 user=request.user, rule_set=rule_set, weights=form.weights(), **form.parameters()
             )
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The rule set was saved."))
             return redirect("credit:rule_set_list")
@@ -138,7 +117,7 @@ def run_start(request: HttpRequest) -> HttpResponse:
         try:
             run = services.rating_run_start(user=request.user, year=form.cleaned_data["year"])
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The rating of %(year)s was started.") % {"year": run.year})
             return redirect("credit:run_detail", pk=run.pk)

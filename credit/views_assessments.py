@@ -9,7 +9,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -17,6 +16,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from portal.choices import Role
+from portal.web import add_service_errors, bureau_required
 
 from . import selectors, services
 from .forms_assessments import (
@@ -27,20 +27,12 @@ from .forms_assessments import (
     ReminderForm,
     WindowOpenForm,
 )
-from .views import bureau_required, readers_only
+from .views import readers_only
 
 GRID_PER_PAGE = 50
 MISSING_PER_PAGE = 50
 EVENTS_PER_PAGE = 50
 HISTORY_LIMIT = 300
-
-
-def _add_service_errors(form: Form, exc: ValidationError) -> None:
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for name, errors in exc.error_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
 
 
 def _check_year(year: int) -> None:
@@ -153,7 +145,7 @@ def assessment_grid(request: HttpRequest, year: int) -> HttpResponse:
                     reason=form.cleaned_data.get("reason", ""),
                 )
             except ValidationError as exc:
-                _add_service_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(
                     request,
@@ -294,7 +286,7 @@ def event_create(request: HttpRequest) -> HttpResponse:
                 evidence=data.get("evidence"),
             )
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The credit event was recorded."))
             return redirect("credit:event_list")
@@ -318,7 +310,7 @@ def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 **fields,
             )
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The credit event was saved."))
             return redirect("credit:event_list")

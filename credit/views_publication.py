@@ -25,6 +25,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from portal.web import add_service_errors, bureau_required
+
 from . import publication as services
 from . import selectors
 from .forms_publication import (
@@ -36,7 +38,7 @@ from .forms_publication import (
     PublicationRunForm,
     PublishForm,
 )
-from .views import _add_service_errors, bureau_required, readers_only
+from .views import readers_only
 
 NOTICES_PER_PAGE = 50
 PUBLIC_CACHE_SECONDS = 24 * 3600
@@ -81,7 +83,7 @@ def publication_create(request: HttpRequest) -> HttpResponse:
                 user=request.user, run=form.cleaned_data["run"]
             )
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The publicity period has started."))
             return redirect("credit:publication_detail", pk=publication.pk)
@@ -199,7 +201,7 @@ def objection_create(request: HttpRequest, pk: int, rating_pk: int) -> HttpRespo
                 attachments=form.cleaned_data["attachments"],
             )
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("Your objection was filed."))
             return redirect("credit:objection_detail", pk=objection.pk)
@@ -236,7 +238,7 @@ def objection_answer(request: HttpRequest, pk: int) -> HttpResponse:
                 answer=form.cleaned_data["answer"],
             )
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The objection was answered."))
             return redirect("credit:publication_detail", pk=objection.publication_id)

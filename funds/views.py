@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from portal.choices import Role
 from portal.scoping import is_bureau
+from portal.web import add_service_errors
 
 from . import selectors, services
 from .choices import EMERGENCY_WAITING, EmergencyStatus, OrdinaryStatus
@@ -39,14 +40,6 @@ APPLICANT_ROLES = (Role.FIRM, Role.OWNERS_COMMITTEE)
 
 def _page(request: HttpRequest, queryset, per_page: int = PER_PAGE):
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
-
-
-def _add_service_errors(form: Form, exc: ValidationError) -> None:
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for name, errors in exc.error_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
 
 
 def _error_message(request: HttpRequest, exc: ValidationError) -> None:
@@ -222,7 +215,7 @@ def emergency_create(request: HttpRequest) -> HttpResponse:
                 evidence_files=data["evidence"],
             )
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The emergency application is filed."))
             return redirect("funds:emergency_detail", pk=application.pk)
@@ -332,7 +325,7 @@ def ordinary_create(request: HttpRequest) -> HttpResponse:
         try:
             application = services.ordinary_file(user=request.user, **data)
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The application is filed and its plan publicised."))
             return redirect("funds:ordinary_detail", pk=application.pk)

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from portal.choices import Role
 from portal.imports import import_view
 from portal.scoping import is_bureau
+from portal.web import add_service_errors
 
 from . import selectors, services
 from .choices import PLAN_EDITABLE, PlanStatus
@@ -26,7 +27,7 @@ from .forms import (
     ReviewForm,
 )
 from .imports import HouseholdImporter
-from .views import _add_service_errors, _error_message, _form_errors_message, _page
+from .views import _error_message, _form_errors_message, _page
 
 OVERDUE_ROLES = (Role.BUREAU, Role.STREET)
 
@@ -69,7 +70,7 @@ def plan_create(request: HttpRequest) -> HttpResponse:
         try:
             plan = services.plan_create(user=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _add_service_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, _("The plan is opened: add its items, then submit it."))
             return redirect("funds:plan_detail", pk=plan.pk)

@@ -18,6 +18,7 @@ from . import scoping, selectors, services
 from .celery import app as celery_app
 from .forms import PasswordResetForm, UserCreateForm, UserForm, UserSearchForm
 from .models import User
+from .web import bureau_required
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -69,14 +70,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/dashboard.html", context)
 
 
-def _bureau_only(request: HttpRequest) -> None:
-    if not scoping.can_edit_registry(request.user):
-        raise PermissionDenied
-
-
-@login_required
+@bureau_required
 def user_list(request: HttpRequest) -> HttpResponse:
-    _bureau_only(request)
     search = UserSearchForm(request.GET or None)
     users = selectors.users_search(
         q=search.cleaned_data["q"] if search.is_valid() else "",
@@ -86,9 +81,8 @@ def user_list(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/user_list.html", {"search": search, "page_obj": page})
 
 
-@login_required
+@bureau_required
 def user_create(request: HttpRequest) -> HttpResponse:
-    _bureau_only(request)
     form = UserCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -98,9 +92,8 @@ def user_create(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/user_form.html", {"form": form})
 
 
-@login_required
+@bureau_required
 def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    _bureau_only(request)
     account = get_object_or_404(User, pk=pk)
     form = UserForm(request.POST or None, instance=account)
     if request.method == "POST" and form.is_valid():
@@ -113,9 +106,8 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@bureau_required
 def user_password(request: HttpRequest, pk: int) -> HttpResponse:
-    _bureau_only(request)
     account = get_object_or_404(User, pk=pk)
     form = PasswordResetForm(request.POST or None, user=account)
     if request.method == "POST" and form.is_valid():

@@ -15,7 +15,7 @@ from django.urls import reverse
 from companies import services
 from companies.forms import ChangeFirmForm
 from companies.models import Compound, Firm, Management
-from companies.views import _add_service_errors
+from portal.web import add_service_errors
 from tests.factories import CommunityFactory, StreetFactory, make_credit_code
 
 NON_BUREAU = [
@@ -431,7 +431,7 @@ def test_the_services_refusal_lands_on_the_form_field(compound_a):
         {"since": "2024-01-01"}, compound=compound_a, current=compound_a.managements.get()
     )
     form.is_valid()
-    _add_service_errors(form, ValidationError({"since": "too early", "other": "elsewhere"}))
+    add_service_errors(form, ValidationError({"since": "too early", "other": "elsewhere"}))
     assert form.errors["since"] == ["too early"]
     assert form.non_field_errors() == ["elsewhere"]
 

@@ -1,0 +1,36 @@
+"""Small helpers every app's views share: access by role and a service's refusal on a form."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms import Form
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
+
+from .scoping import is_bureau
+
+
+def bureau_required(view: Callable) -> Callable:
+    """Signed in (else the sign-in page) and bureau staff (else 403)."""
+
+    @wraps(view)
+    @login_required
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        if not is_bureau(request.user):
+            raise PermissionDenied(_("Only bureau staff may do this."))
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def add_service_errors(form: Form, exc: ValidationError) -> None:
+    """Show a service's refusal on the form: on its field when the form has one, else on top."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc)
+        return
+    for name, errors in exc.error_dict.items():
+        form.add_error(name if name in form.fields else None, errors)
