@@ -227,10 +227,16 @@ def _cell_texts(cents: int, count: int) -> tuple[str, str, str]:
     texts = (
         cents_text(cents),
         ratio_text(cents, 100 * count),
-        rounded_text(cents, 100 * count, 4),
+        _rounded(cents, 100 * count, 4),
     )
     _CELL_TEXTS[cents, count] = texts
     return texts
+
+
+def _rounded(numerator: int, denominator: int, places: int) -> str:
+    if numerator >= 0:
+        return rounded_text(numerator, denominator, places)
+    return str(round_half_up(Fraction(numerator, denominator), places))  # not from valid scores
 
 
 def _exact_text(value: Fraction) -> str:
@@ -304,7 +310,7 @@ def _rate_rows(
                 "code": code,
                 "weight": rules.weight_texts[code],
                 "S": ratio_text(weighted, denominator),
-                "S_display": rounded_text(weighted, denominator, 4),
+                "S_display": _rounded(weighted, denominator, 4),
                 "households": households,
                 "compounds": compounds,
             }
@@ -371,11 +377,7 @@ def _rate_rows(
         {
             "weights_present": ratio_text(weight_sum, scale),
             "base": ratio_text(base_num, base_den),
-            "base_display": (
-                rounded_text(base_num, base_den, 4)
-                if base_num >= 0
-                else str(round_half_up(base, 4))
-            ),
+            "base_display": _rounded(base_num, base_den, 4),
             "final_exact": _exact_text(final),
             "clamped": _exact_text(clamped),
             "score": str(score),
