@@ -74,13 +74,13 @@ class Cell:
     households: int
     total: Decimal  # sum of the scores
     count: int  # number of scores
-    compound_code: str = ""
+    compound_code: str = ""  # not stored: the breakdown is expanded when shown
     compound_name: str = ""
 
 
 # A cell as the batch passes it: (indicator code, compound id, households, sum of the scores
-# in cents, number of scores, compound code, compound name).
-CellRow = tuple[str, int, int, int, int, str, str]
+# in cents, number of scores).
+CellRow = tuple[str, int, int, int, int]
 
 
 @dataclass
@@ -213,24 +213,7 @@ def rounded_text(numerator: int, denominator: int, places: int) -> str:
     return f"{whole}.{decimals:0{places}d}" if places else str(whole)
 
 
-# The texts of a cell depend on (sum in cents, count) only, a small set of values that recur
-# across firms: kept here, and forgotten past a bound so that memory stays flat.
-_CELL_TEXTS: dict[tuple[int, int], tuple[str, str, str]] = {}
-_CELL_TEXTS_MAX = 100_000
-_BY_COMPOUND = itemgetter(5, 1)  # compound code, then id
-
-
-def _cell_texts(cents: int, count: int) -> tuple[str, str, str]:
-    """(sum, s, s_display) of a cell as the breakdown shows them."""
-    if len(_CELL_TEXTS) >= _CELL_TEXTS_MAX:
-        _CELL_TEXTS.clear()
-    texts = (
-        cents_text(cents),
-        ratio_text(cents, 100 * count),
-        _rounded(cents, 100 * count, 4),
-    )
-    _CELL_TEXTS[cents, count] = texts
-    return texts
+_BY_COMPOUND = itemgetter(1)  # the stored order of a cell's compounds: by id
 
 
 def _rounded(numerator: int, denominator: int, places: int) -> str:
@@ -252,8 +235,6 @@ def rate_firm(inputs: FirmInputs, rules: Rules) -> Result:
             cell.households,
             cents_of(cell.total),
             cell.count,
-            cell.compound_code,
-            cell.compound_name,
         )
         for cell in inputs.cells
     ]
@@ -283,23 +264,9 @@ def _rate_rows(
         common = lcm(*(row[4] for row in rows))
         weighted = 0
         households = 0
-        compounds = []
-        for _code, compound_id, homes, cents, count, compound_code, compound_name in rows:
+        for _code, _compound_id, homes, cents, count in rows:
             weighted += homes * cents * (common // count)
             households += homes
-            texts = _CELL_TEXTS.get((cents, count)) or _cell_texts(cents, count)
-            compounds.append(
-                {
-                    "compound_id": compound_id,
-                    "code": compound_code,
-                    "name": compound_name,
-                    "households": homes,
-                    "sum": texts[0],
-                    "count": count,
-                    "s": texts[1],
-                    "s_display": texts[2],
-                }
-            )
         denominator = 100 * common * households
         if not denominator:
             raise ZeroDivisionError(f"no households behind indicator {code}")
@@ -310,28 +277,28 @@ def _rate_rows(
                 "code": code,
                 "weight": rules.weight_texts[code],
                 "S": ratio_text(weighted, denominator),
-                "S_display": _rounded(weighted, denominator, 4),
-                "households": households,
-                "compounds": compounds,
+                # [compound id, households, sum of the scores in cents, number of scores]
+                "compounds": [[row[1], row[2], row[3], row[4]] for row in rows],
             }
         )
 
     bonus_raw = Decimal(bonus)
     bonus_capped = min(bonus_raw, Decimal(rules.bonus_cap))
     deductions = Decimal(deductions)
+    # What the rating stores: compact, nothing that can be recomputed from it
+    # (`expand_breakdown` gives the texts the page shows).
     breakdown: dict[str, Any] = {
         "indicators": indicators,
-        "weights_present": "0",
         "min_indicators": rules.min_indicators,
         "bonus_raw": _plain(bonus_raw),
         "bonus_cap": _plain(Decimal(rules.bonus_cap)),
         "bonus_capped": _plain(bonus_capped),
         "deductions": _plain(deductions),
-        "vetoed": vetoed,
     }
 
     # 3. Too few indicators: not rated.
     if len(present) < rules.min_indicators:
+        breakdown["not_rated_reason"] = str(NotRatedReason.FEW_INDICATORS)
         return Result(
             score=None,
             grade="",
@@ -347,7 +314,7 @@ def _rate_rows(
 
     # 4. Base = weighted mean over the present indicators (weights renormalised), in
     # integers: sum(W(i) * S(i)) / sum(W(i)) with W the weights times a common scale.
-    integer_weights, scale = rules.integer_weights
+    integer_weights, _scale = rules.integer_weights
     weight_sum = sum(integer_weights[code] for code in present)
     common = lcm(*(den for _num, den in present.values()))
     base = Fraction(
@@ -375,14 +342,9 @@ def _rate_rows(
     grade = Grade.D if vetoed else grade_for(score, rules)
     breakdown.update(
         {
-            "weights_present": ratio_text(weight_sum, scale),
             "base": ratio_text(base_num, base_den),
-            "base_display": _rounded(base_num, base_den, 4),
             "final_exact": _exact_text(final),
-            "clamped": _exact_text(clamped),
-            "score": str(score),
             "grade_from_score": grade_for(score, rules),
-            "grade": grade,
         }
     )
     return Result(
@@ -397,6 +359,61 @@ def _rate_rows(
         not_rated_reason="",
         breakdown=breakdown,
     )
+
+
+def expand_breakdown(
+    breakdown: Mapping[str, Any], compounds: Mapping[int, tuple[str, str]]
+) -> dict[str, Any]:
+    """A stored breakdown with the texts the "why this grade" page shows, recomputed from
+    its exact values: per indicator S rounded, its households, its compounds (with code and
+    name from `compounds`, by id: (code, name)) in the order of their codes, each with its
+    sum, s(c, i) exact and rounded; the base rounded, the sum of the present weights, the
+    final score clamped and rounded. Breakdowns stored in the former, expanded shape (compounds
+    as dictionaries) pass through."""
+    expanded: dict[str, Any] = dict(breakdown)
+    indicators = []
+    weights_present = Fraction(0)
+    for indicator in breakdown.get("indicators", []):
+        rows = []
+        for entry in indicator.get("compounds", []):
+            if isinstance(entry, Mapping):
+                rows.append(dict(entry))
+                continue
+            compound_id, homes, cents, count = entry
+            code, name = compounds.get(compound_id, ("", ""))
+            rows.append(
+                {
+                    "compound_id": compound_id,
+                    "code": code,
+                    "name": name,
+                    "households": homes,
+                    "sum": cents_text(cents),
+                    "count": count,
+                    "s": ratio_text(cents, 100 * count),
+                    "s_display": _rounded(cents, 100 * count, 4),
+                }
+            )
+        rows.sort(key=lambda row: (row["code"], row["compound_id"]))
+        exact = Fraction(indicator["S"])
+        weights_present += Fraction(indicator["weight"])
+        indicators.append(
+            {
+                "S_display": _rounded(exact.numerator, exact.denominator, 4),
+                "households": sum(row["households"] for row in rows),
+                **indicator,
+                "compounds": rows,
+            }
+        )
+    expanded["indicators"] = indicators
+    expanded.setdefault("weights_present", _exact_text(weights_present))
+    if breakdown.get("base") is not None and "final_exact" in breakdown:
+        base = Fraction(breakdown["base"])
+        final = Fraction(breakdown["final_exact"])
+        clamped = min(max(final, Fraction(0)), HUNDRED)
+        expanded.setdefault("base_display", _rounded(base.numerator, base.denominator, 4))
+        expanded.setdefault("clamped", _exact_text(clamped))
+        expanded.setdefault("score", str(round_half_up(clamped, 2)))
+    return expanded
 
 
 def rank_order(rated: Iterable[tuple[Any, Decimal, str]]) -> list[Any]:

@@ -23,6 +23,7 @@ from portal.scoping import (
     street_filter,
 )
 
+from . import rating as rating_rules
 from .choices import AssessorRole, RunStatus
 from .models import (
     Assessment,
@@ -110,6 +111,27 @@ def rating_get_for_user(*, user: User, pk: int) -> Rating:
         return queryset.get(pk=pk)
     except Rating.DoesNotExist:
         raise Http404(_("No such rating.")) from None
+
+
+def rating_breakdown_for_display(rating: Rating) -> dict:
+    """The rating's stored breakdown with what the "why this grade" page shows recomputed
+    (`rating.expand_breakdown`), the compounds' codes and names in one query."""
+    breakdown = rating.breakdown or {}
+    ids = {
+        entry[0]
+        for indicator in breakdown.get("indicators", [])
+        for entry in indicator.get("compounds", [])
+        if isinstance(entry, list)
+    }
+    compounds = {}
+    if ids:
+        compounds = {
+            pk: (code, name)
+            for pk, code, name in Compound.objects.filter(pk__in=ids).values_list(
+                "pk", "code", "name"
+            )
+        }
+    return rating_rules.expand_breakdown(breakdown, compounds)
 
 
 def latest_finished_run(*, year: int) -> RatingRun | None:

@@ -539,13 +539,11 @@ def chunk_inputs(
             WHERE {qn("year")} = %s AND {qn("firm_id")} IN ({marks})
             GROUP BY {qn("firm_id")}, {qn("compound_id")}, {qn("indicator_id")}
         ), c AS (
-            SELECT {qn("id")} AS id, {qn("households")} AS households, {qn("code")} AS code,
-                   {qn("name")} AS name
+            SELECT {qn("id")} AS id, {qn("households")} AS households
             FROM {qn(Compound._meta.db_table)}
             WHERE {qn("id")} IN (SELECT compound_id FROM a)
         )
-        SELECT a.firm_id, a.indicator_id, a.compound_id, c.households, a.cents, a.n, c.code,
-               c.name
+        SELECT a.firm_id, a.indicator_id, a.compound_id, c.households, a.cents, a.n
         FROM a JOIN c ON c.id = a.compound_id
     """  # noqa: S608 — identifiers from the models, values are parameters
     events_sql = f"""
@@ -557,11 +555,11 @@ def chunk_inputs(
     """  # noqa: S608
     with connection.cursor() as cursor:
         cursor.execute(cells_sql, [year, *ids])
-        for firm_id, indicator_id, compound_id, homes, cents, n, code, name in cursor.fetchall():
+        for firm_id, indicator_id, compound_id, homes, cents, n in cursor.fetchall():
             indicator = indicator_codes.get(indicator_id)
             if indicator is None:
                 continue  # an indicator without a weight in this rule set
-            inputs[firm_id].rows.append((indicator, compound_id, homes, cents, n, code, name))
+            inputs[firm_id].rows.append((indicator, compound_id, homes, cents, n))
         cursor.execute(events_sql, [year, *ids])
         for firm_id, kind, cents, n in cursor.fetchall():
             firm = inputs[firm_id]

@@ -157,7 +157,7 @@ def rating_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Why this grade: every S(i), the compounds and assessments behind it, the events."""
     rating = selectors.rating_get_for_user(user=request.user, pk=pk)
     names = dict(selectors.indicators().values_list("code", "name"))
-    breakdown = rating.breakdown or {}
+    breakdown = selectors.rating_breakdown_for_display(rating)
     indicators = [
         {**row, "name": names.get(row["code"], row["code"])}
         for row in breakdown.get("indicators", [])

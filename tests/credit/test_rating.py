@@ -12,6 +12,7 @@ from credit.rating import (
     Cell,
     FirmInputs,
     Rules,
+    expand_breakdown,
     rank_order,
     rate_firm,
     round_half_up,
@@ -150,7 +151,13 @@ def test_household_weighting_and_mean_of_roles():
     result = rate_firm(FirmInputs(cells=cells), DEFAULT_RULES)
     quality = result.breakdown["indicators"][0]
     assert quality["S"] == "90"  # (1*70 + 2*100) / 3
-    assert [c["s"] for c in quality["compounds"]] == ["70", "100"]
+    # Stored compactly: [compound id, households, sum in cents, count]; s is shown recomputed.
+    assert quality["compounds"] == [[1, 1, 21000, 3], [2, 2, 10000, 1]]
+    shown = expand_breakdown(result.breakdown, {1: ("C1", "一"), 2: ("C2", "二")})
+    assert [(c["name"], c["s"]) for c in shown["indicators"][0]["compounds"]] == [
+        ("一", "70"),
+        ("二", "100"),
+    ]
 
 
 def test_custom_rule_set_parameters():

@@ -46,11 +46,19 @@ def test_runs_do_not_exist_for_other_roles(client_of, rated, who, request):
     assert client.get(reverse("credit:run_list")).status_code == 404
 
 
-def test_a_firm_sees_why_its_own_grade(client_of, firm_user, rated):
+def test_a_firm_sees_why_its_own_grade(client_of, firm_user, rated, compound_a):
     rating = Rating.objects.get(run=rated, firm=firm_user.firm)
     response = client_of(firm_user).get(reverse("credit:rating_detail", args=[rating.pk]))
     assert response.status_code == 200
     assert response.context["indicators"][0]["S"] == "92"
+    # The stored breakdown keeps compound ids: code and name are read when the page is shown.
+    compound = response.context["indicators"][0]["compounds"][0]
+    assert (compound["code"], compound["name"], compound["s_display"]) == (
+        compound_a.code,
+        compound_a.name,
+        "92.0000",
+    )
+    assert compound_a.name in response.content.decode()
 
 
 def test_a_firm_cannot_see_another_firms_rating(client_of, other_firm_user, firm_user, rated):

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 
+from credit import selectors
 from credit.choices import Grade, RunStatus
 from credit.models import Rating
 from tests.factories import CompoundFactory, FirmFactory
@@ -33,7 +34,9 @@ def firm_f(db):
     return firm
 
 
-def test_worked_example_rates_firm_f_81_19_grade_b(firm_f, django_capture_on_commit_callbacks):
+def test_worked_example_rates_firm_f_81_19_grade_b(
+    firm_f, django_capture_on_commit_callbacks, django_assert_num_queries
+):
     run = rate(YEAR, django_capture_on_commit_callbacks)
 
     assert run.status == RunStatus.FINISHED
@@ -48,7 +51,15 @@ def test_worked_example_rates_firm_f_81_19_grade_b(firm_f, django_capture_on_com
     assert (rating.bonus_raw, rating.bonus_capped, rating.deductions) == (6, 5, 3)
     s = {row["code"]: row["S"] for row in rating.breakdown["indicators"]}
     assert s == {"quality": "87.5", "satisfaction": "88", "contract": "70", "supervision": "60"}
-    quality = rating.breakdown["indicators"][0]
+    with django_assert_num_queries(1):  # the compounds' codes and names
+        shown = selectors.rating_breakdown_for_display(rating)
+    assert (shown["base_display"], shown["score"], shown["weights_present"]) == (
+        "79.1875",
+        "81.19",
+        "80",
+    )
+    quality = shown["indicators"][0]
+    assert (quality["S_display"], quality["households"]) == ("87.5000", 400)
     assert [(c["households"], c["s"], c["count"]) for c in quality["compounds"]] == [
         (300, "85", 2),
         (100, "95", 1),
