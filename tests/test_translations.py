@@ -22,7 +22,7 @@ def _texts(catalogue) -> dict[str, str]:
     return {
         entry.msgid: entry.msgstr_plural[0] if entry.msgid_plural else entry.msgstr
         for entry in catalogue
-        if entry.msgid
+        if entry.msgid and not getattr(entry, "obsolete", False)
     }
 
 
