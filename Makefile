@@ -44,7 +44,7 @@ format: $(STAMP)
 # For developers, after user-facing strings changed (needs GNU gettext: apt-get install gettext).
 messages: $(STAMP)
 	@command -v xgettext >/dev/null || { echo "make messages needs GNU gettext (apt-get install gettext)"; exit 1; }
-	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --ignore='.venv/*' --ignore='var/*' --ignore='artifacts/*'
+	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --ignore='.venv/*' --ignore='var/*' --ignore='artifacts/*' --ignore='tests/*' --ignore='bench/*'
 	$(PY) manage.py compilemessages -l zh_Hans --ignore='.venv/*'
 
 clean:
