@@ -73,8 +73,11 @@ def setup_django(args: argparse.Namespace) -> None:
     if args.chunk_size:
         os.environ["CREDIT_RATING_CHUNK_SIZE"] = str(args.chunk_size)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
-    # As in production: without DEBUG, Django keeps no log of the queries' SQL.
+    # As in production: without DEBUG, Django keeps no log of the queries' SQL; connections
+    # are kept between requests and tasks (DATABASE_CONN_MAX_AGE is 60 s in production, 0
+    # in development, where a worker would open a new connection for every chunk).
     os.environ.setdefault("DJANGO_DEBUG", "0")
+    os.environ.setdefault("DATABASE_CONN_MAX_AGE", "60")
     import django
 
     django.setup()
@@ -373,6 +376,7 @@ def start_workers(args: argparse.Namespace) -> list[subprocess.Popen]:
 
     redis.Redis.from_url(args.redis_url).flushdb()
     env = dict(os.environ, REDIS_URL=args.redis_url)
+    (ROOT / "var").mkdir(exist_ok=True)
     workers = []
     for i in range(args.workers):
         workers.append(
@@ -389,7 +393,7 @@ def start_workers(args: argparse.Namespace) -> list[subprocess.Popen]:
                     "--without-gossip",
                     "--without-mingle",
                     "--loglevel",
-                    "WARNING",
+                    os.environ.get("BENCH_WORKER_LOGLEVEL", "WARNING"),
                 ],
                 cwd=ROOT,
                 env=env,
@@ -430,6 +434,14 @@ def cpu_seconds(pid: int) -> float:
     except OSError:
         return 0.0
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def machine_cpu_seconds() -> tuple[float, float]:
+    """(busy, idle) CPU seconds of the whole machine since boot, all cores (/proc/stat)."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle + iowait
+    tick = os.sysconf("SC_CLK_TCK")
+    return (sum(fields) - idle) / tick, idle / tick
 
 
 def own_cpu_seconds() -> float:
@@ -474,16 +486,20 @@ def run_batch(args: argparse.Namespace) -> dict:
             cursor.execute("SELECT pg_backend_pid()")
             backend = cursor.fetchone()[0]
         backend_cpu, python_cpu = cpu_seconds(backend), own_cpu_seconds()
+        machine_busy, machine_idle = machine_cpu_seconds()
         started = time.perf_counter()
         # Counted: the start, the dispatch and (in process) the chunks; not the polling.
         with connection.execute_wrapper(counter):
             run = services.rating_run_start(user=None, year=YEAR)
+        start_seconds = time.perf_counter() - started
         while True:
             run.refresh_from_db()
             if run.status not in (RunStatus.PENDING, RunStatus.RUNNING):
                 break
             time.sleep(0.05)
         wall = time.perf_counter() - started
+        busy, idle = machine_cpu_seconds()
+        machine_busy, machine_idle = busy - machine_busy, idle - machine_idle
         python_cpu = own_cpu_seconds() - python_cpu
         backend_cpu = cpu_seconds(backend) - backend_cpu
         worker_peaks = []
@@ -501,6 +517,7 @@ def run_batch(args: argparse.Namespace) -> dict:
     rated = Rating.objects.filter(run=run)
     return {
         "wall": wall,
+        "start_seconds": start_seconds,
         "run_seconds": (run.finished_at - run.started_at).total_seconds(),
         "firms": run.total,
         "ratings": rated.count(),
@@ -514,6 +531,8 @@ def run_batch(args: argparse.Namespace) -> dict:
         "rss_peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "worker_peaks_mib": worker_peaks,
         "python_cpu": python_cpu,
+        "machine_busy": machine_busy,
+        "machine_idle": machine_idle,
         # The batch's own PostgreSQL backend; only meaningful in process (workers have theirs).
         "backend_cpu": None if workers else backend_cpu,
     }
@@ -595,6 +614,10 @@ def main() -> None:
         f"  wall time        {batch['wall']:.2f} s  (run started→finished {batch['run_seconds']:.2f} s)"
     )
     print(
+        f"  start            {batch['start_seconds']:.2f} s to list the firms, create the run"
+        " and enqueue the chunks"
+    )
+    print(
         f"  ratings          {batch['ratings']} ({batch['rated']} rated) grades {batch['grades']}"
     )
     if per_chunk:
@@ -615,6 +638,10 @@ def main() -> None:
     if batch["backend_cpu"] is not None:
         cpu += f", {batch['backend_cpu']:.1f} s in its PostgreSQL backend"
     print(cpu)
+    print(
+        f"                   the whole machine: {batch['machine_busy']:.1f} s busy, "
+        f"{batch['machine_idle']:.1f} s idle (all cores, everyone's processes)"
+    )
     if batch["worker_peaks_mib"]:
         peaks = ", ".join(f"{p:.0f}" for p in batch["worker_peaks_mib"])
         print(f"                   workers' processes (main, pool child…): {peaks} MiB")

@@ -13,6 +13,8 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from portal.fields import JSONDocumentField
+
 from .choices import ACTIVE_RUN_STATUSES, AssessorRole, EventKind, Grade, RunStatus
 
 YEAR_VALIDATORS = [MinValueValidator(2000), MaxValueValidator(2100)]
@@ -369,10 +371,14 @@ class RatingRun(models.Model):
 
 
 class Rating(models.Model):
-    """One firm's result in one run, with the full breakdown of how it came about."""
+    """One firm's result in one run; how it came about is its `breakdown` (RatingBreakdown)."""
 
     run = models.ForeignKey(
-        RatingRun, on_delete=models.CASCADE, related_name="ratings", verbose_name=_("run")
+        RatingRun,
+        on_delete=models.CASCADE,
+        related_name="ratings",
+        verbose_name=_("run"),
+        db_index=False,  # the unique (run, firm) index leads with it
     )
     firm = models.ForeignKey(
         "companies.Firm", on_delete=models.PROTECT, related_name="ratings", verbose_name=_("firm")
@@ -382,14 +388,13 @@ class Rating(models.Model):
     rank = models.PositiveIntegerField(_("rank"), null=True, blank=True)
     indicators_present = models.PositiveSmallIntegerField(_("indicators assessed"), default=0)
     vetoed = models.BooleanField(_("veto"), default=False)
-    # Base score for display, rounded half-up to 6 places; the exact value is in breakdown.
+    # Base score for display, rounded half-up to 6 places; the exact value is in the breakdown.
     base = models.DecimalField(_("base score"), max_digits=12, decimal_places=6, null=True)
     bonus_raw = models.DecimalField(_("bonus points"), max_digits=10, decimal_places=2, default=0)
     bonus_capped = models.DecimalField(
         _("bonus counted"), max_digits=10, decimal_places=2, default=0
     )
     deductions = models.DecimalField(_("deductions"), max_digits=10, decimal_places=2, default=0)
-    breakdown = models.JSONField(_("breakdown"), default=dict)
     not_rated_reason = models.CharField(_("not rated because"), max_length=40, blank=True)
 
     class Meta:
@@ -399,7 +404,8 @@ class Rating(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["run", "firm"], name="rating_one_per_firm_and_run"),
         ]
-        indexes = [models.Index(fields=["run", "rank"], name="rating_run_rank")]
+        # No index holds `rank`, and PostgreSQL leaves half of each page free (migration
+        # 0004): ranking a run then rewrites its rows in place (HOT), without index entries.
 
     def __str__(self) -> str:
         return f"{self.run_id}/{self.firm_id}: {self.score} {self.grade}"
@@ -407,6 +413,30 @@ class Rating(models.Model):
     @property
     def is_rated(self) -> bool:
         return self.score is not None
+
+
+class RatingBreakdown(models.Model):
+    """How one rating came about, as credit-rules.md computes it (`rating.rate_firm`): every
+    S(i) with the compounds and scores behind it, base, bonus, deductions, final score.
+
+    Kept apart from `Rating` so that the rating rows stay narrow: a run's ranks are assigned
+    by rewriting every rating row once all are known, and the lists read those rows."""
+
+    rating = models.OneToOneField(
+        Rating,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="breakdown",
+        verbose_name=_("rating"),
+    )
+    document = JSONDocumentField(_("breakdown"), default=dict)
+
+    class Meta:
+        verbose_name = _("rating breakdown")
+        verbose_name_plural = _("rating breakdowns")
+
+    def __str__(self) -> str:
+        return str(self.rating_id)
 
 
 # --- publication, objections, versions, notices ----------------------------------------------

@@ -11,7 +11,7 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from companies.models import Compound
+from companies.models import Compound, Firm
 from portal.choices import Role
 from portal.models import Community, Street, User
 from portal.scoping import (
@@ -31,6 +31,7 @@ from .models import (
     CreditEvent,
     Indicator,
     Rating,
+    RatingBreakdown,
     RatingRun,
     RuleSet,
     RuleWeight,
@@ -88,6 +89,14 @@ def rating_run_get_for_user(*, user: User, pk: int) -> RatingRun:
         raise Http404(_("No such rating run.")) from None
 
 
+def firms_assessed(*, year: int) -> QuerySet[Firm]:
+    """The firms with at least one assessment in `year`, in id order: one index probe per
+    firm (a DISTINCT over the year's assessments would read every one of them)."""
+    return Firm.objects.filter(
+        Exists(Assessment.objects.filter(year=year, firm_id=OuterRef("pk")))
+    ).order_by("pk")
+
+
 def ratings_of_run(run: RatingRun) -> QuerySet[Rating]:
     """The run's ratings in rank order, the firms that are not rated last (by credit code)."""
     return (
@@ -115,8 +124,12 @@ def rating_get_for_user(*, user: User, pk: int) -> Rating:
 
 def rating_breakdown_for_display(rating: Rating) -> dict:
     """The rating's stored breakdown with what the "why this grade" page shows recomputed
-    (`rating.expand_breakdown`), the compounds' codes and names in one query."""
-    breakdown = rating.breakdown or {}
+    (`rating.expand_breakdown`): two queries, the breakdown and the compounds' codes and
+    names."""
+    breakdown = (
+        RatingBreakdown.objects.filter(rating=rating).values_list("document", flat=True).first()
+        or {}
+    )
     ids = {
         entry[0]
         for indicator in breakdown.get("indicators", [])

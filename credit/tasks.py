@@ -12,6 +12,8 @@ from celery import shared_task
 from . import services
 
 
-@shared_task(name="credit.tasks.rate_chunk", acks_late=True, reject_on_worker_lost=True)
+@shared_task(
+    name="credit.tasks.rate_chunk", acks_late=True, reject_on_worker_lost=True, ignore_result=True
+)
 def rate_chunk(run_id: int, firm_ids: list[int]) -> None:
     services.rating_chunk_rate(run_id=run_id, firm_ids=firm_ids)

@@ -245,7 +245,7 @@ CELERY_BEAT_SCHEDULE: dict = {
 
 # --- Rules of the trade the bureau may tune (deadlines, limits); rating rules live in RuleSet.
 # The rating batch: firms per Celery task (one transaction and a fixed number of queries each).
-CREDIT_RATING_CHUNK_SIZE = env_int("CREDIT_RATING_CHUNK_SIZE", 1000)
+CREDIT_RATING_CHUNK_SIZE = env_int("CREDIT_RATING_CHUNK_SIZE", 4000)
 CREDIT_EVIDENCE_MAX_BYTES = env_int("CREDIT_EVIDENCE_MAX_BYTES", 5 * 1024 * 1024)
 CREDIT_ATTACHMENT_MAX_BYTES = env_int("CREDIT_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024)
 CREDIT_MAX_ATTACHMENTS = env_int("CREDIT_MAX_ATTACHMENTS", 5)

@@ -49,9 +49,9 @@ def test_worked_example_rates_firm_f_81_19_grade_b(
     assert rating.rank == 1
     assert rating.base == Decimal("79.1875")
     assert (rating.bonus_raw, rating.bonus_capped, rating.deductions) == (6, 5, 3)
-    s = {row["code"]: row["S"] for row in rating.breakdown["indicators"]}
+    s = {row["code"]: row["S"] for row in rating.breakdown.document["indicators"]}
     assert s == {"quality": "87.5", "satisfaction": "88", "contract": "70", "supervision": "60"}
-    with django_assert_num_queries(1):  # the compounds' codes and names
+    with django_assert_num_queries(2):  # the breakdown, the compounds' codes and names
         shown = selectors.rating_breakdown_for_display(rating)
     assert (shown["base_display"], shown["score"], shown["weights_present"]) == (
         "79.1875",
@@ -64,8 +64,8 @@ def test_worked_example_rates_firm_f_81_19_grade_b(
         (300, "85", 2),
         (100, "95", 1),
     ]
-    assert rating.breakdown["base"] == "79.1875"
-    assert rating.breakdown["final_exact"] == "81.1875"
+    assert rating.breakdown.document["base"] == "79.1875"
+    assert rating.breakdown.document["final_exact"] == "81.1875"
 
 
 def test_worked_example_with_a_veto_keeps_81_19_and_gives_d(

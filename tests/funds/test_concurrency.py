@@ -3,16 +3,16 @@ serialises writers on the whole file and ignores SELECT ... FOR UPDATE, so it is
 
 from __future__ import annotations
 
-import threading
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, connections
+from django.db import connection
 
 from funds import selectors, services
 from funds.choices import EmergencyKind, EmergencyStatus, Scope
 from funds.models import EmergencyApplication, Entry, Posting
+from tests.concurrency import run_at_once
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -21,28 +21,6 @@ pytestmark = [
         reason="row locks need PostgreSQL; SQLite has no SELECT ... FOR UPDATE",
     ),
 ]
-
-
-def run_at_once(*calls):
-    """Run the calls in threads released together; return each one's result or exception."""
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def worker(i, call):
-        try:
-            barrier.wait()
-            results[i] = call()
-        except Exception as exc:  # noqa: BLE001 - the test inspects it
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(i, c)) for i, c in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=30)
-    return results
 
 
 def test_two_disbursements_against_the_same_households_cannot_overdraw(account_a, bureau_user):
