@@ -183,10 +183,8 @@ def ratio_text(numerator: int, denominator: int) -> str:
     if g != 1:
         numerator //= g
         denominator //= g
-    rest, twos, fives = denominator, 0, 0
-    while not rest & 1:
-        rest >>= 1
-        twos += 1
+    twos = (denominator & -denominator).bit_length() - 1  # the factors 2, at once
+    rest, fives = denominator >> twos, 0
     while rest % 5 == 0:
         rest //= 5
         fives += 1
