@@ -444,6 +444,16 @@ def machine_cpu_seconds() -> tuple[float, float]:
     return (sum(fields) - idle) / tick, idle / tick
 
 
+def checkpoint_count() -> int:
+    """PostgreSQL's checkpoints so far: one during the batch makes its commits wait for the
+    disk (the idle time below)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT checkpoints_timed + checkpoints_req FROM pg_stat_bgwriter")
+        return cursor.fetchone()[0]
+
+
 def own_cpu_seconds() -> float:
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
@@ -485,8 +495,12 @@ def run_batch(args: argparse.Namespace) -> dict:
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_backend_pid()")
             backend = cursor.fetchone()[0]
-        backend_cpu, python_cpu = cpu_seconds(backend), own_cpu_seconds()
+        worker_pids = [p for w in workers for p in [w.pid, *children_of(w.pid)]]
+        # The workers' start (imports, Django) is not the batch's.
+        workers_cpu = sum(cpu_seconds(pid) for pid in worker_pids)
+        backend_cpu, python_cpu = cpu_seconds(backend), own_cpu_seconds() + workers_cpu
         machine_busy, machine_idle = machine_cpu_seconds()
+        checkpoints = checkpoint_count()
         started = time.perf_counter()
         # Counted: the start, the dispatch and (in process) the chunks; not the polling.
         with connection.execute_wrapper(counter):
@@ -500,13 +514,10 @@ def run_batch(args: argparse.Namespace) -> dict:
         wall = time.perf_counter() - started
         busy, idle = machine_cpu_seconds()
         machine_busy, machine_idle = busy - machine_busy, idle - machine_idle
-        python_cpu = own_cpu_seconds() - python_cpu
+        checkpoints = checkpoint_count() - checkpoints
+        python_cpu = own_cpu_seconds() + sum(cpu_seconds(pid) for pid in worker_pids) - python_cpu
         backend_cpu = cpu_seconds(backend) - backend_cpu
-        worker_peaks = []
-        for worker in workers:
-            for pid in [worker.pid, *children_of(worker.pid)]:
-                worker_peaks.append(peak_rss_mib(pid))
-                python_cpu += cpu_seconds(pid)
+        worker_peaks = [peak_rss_mib(pid) for pid in worker_pids]
     finally:
         stop_workers(workers)
         with connection.cursor() as cursor:
@@ -532,6 +543,7 @@ def run_batch(args: argparse.Namespace) -> dict:
         "worker_peaks_mib": worker_peaks,
         "python_cpu": python_cpu,
         "machine_busy": machine_busy,
+        "checkpoints": checkpoints,
         "machine_idle": machine_idle,
         # The batch's own PostgreSQL backend; only meaningful in process (workers have theirs).
         "backend_cpu": None if workers else backend_cpu,
@@ -640,7 +652,8 @@ def main() -> None:
     print(cpu)
     print(
         f"                   the whole machine: {batch['machine_busy']:.1f} s busy, "
-        f"{batch['machine_idle']:.1f} s idle (all cores, everyone's processes)"
+        f"{batch['machine_idle']:.1f} s idle (all cores, everyone's processes); "
+        f"PostgreSQL checkpoints during the batch: {batch['checkpoints']}"
     )
     if batch["worker_peaks_mib"]:
         peaks = ", ".join(f"{p:.0f}" for p in batch["worker_peaks_mib"])
