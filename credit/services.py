@@ -495,18 +495,15 @@ def rating_run_fail(*, run_id: int, error: str) -> bool:
 
 
 def rating_chunk_rate(*, run_id: int, firm_ids: Sequence[int]) -> None:
-    """Rate one chunk of a run's firms and finish the run if it was the last. Any error
-    marks the run failed with its message."""
-    try:
-        run = RatingRun.objects.select_related("rule_set").get(pk=run_id)
-        if not run.is_active:
-            return  # a chunk delivered again after the run ended: nothing to do
-        done = rate_firms(run=run, firm_ids=firm_ids)
-        if done >= run.total:  # perhaps the last chunk: recount to be sure, finish once
-            rating_run_finish_if_complete(run_id=run.pk, total=run.total)
-    except Exception as exc:
-        logger.exception("Rating run %s failed on a chunk of %d firms", run_id, len(firm_ids))
-        rating_run_fail(run_id=run_id, error=f"{type(exc).__name__}: {exc}")
+    """Rate one chunk of a run's firms and finish the run if it was the last. Errors
+    propagate: the task (`credit.tasks.rate_chunk`) tries a transient one again and marks
+    the run failed on any other."""
+    run = RatingRun.objects.select_related("rule_set").get(pk=run_id)
+    if not run.is_active:
+        return  # a chunk delivered again after the run ended: nothing to do
+    done = rate_firms(run=run, firm_ids=firm_ids)
+    if done >= run.total:  # perhaps the last chunk: recount to be sure, finish once
+        rating_run_finish_if_complete(run_id=run.pk, total=run.total)
 
 
 def chunk_inputs(
