@@ -1,5 +1,6 @@
-"""Demo data of the maintenance fund: accounts for some demo compounds, and emergency and
-ordinary applications in every state, all written through the services."""
+"""Demo data of the maintenance fund: accounts for some demo compounds, emergency and
+ordinary applications in every state, and the demo firm's maintenance plans, all written
+through the services."""
 
 from __future__ import annotations
 
@@ -17,8 +18,8 @@ from portal.choices import Role
 from portal.models import User
 
 from . import services
-from .choices import EmergencyKind, EntryKind, Scope
-from .models import CENT, EmergencyApplication, FundAccount, Household
+from .choices import EmergencyKind, EntryKind, FundingSource, ItemProgress, PlanStatus, Scope
+from .models import CENT, EmergencyApplication, FundAccount, Household, MaintenancePlan
 
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕"
 GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉兰萍红建国志强海燕"
@@ -240,6 +241,93 @@ def load_funds_demo(*, people: dict[str, User] | None = None, seed: int = 2024) 
     return len(accounts)
 
 
+# A plan's items: facility, work, planned month, estimated cost, who pays.
+PlanItemSpec = tuple[str, str, int, str, str]
+APPROVED_PLAN_ITEMS: list[PlanItemSpec] = [
+    ("消防设施", "消火栓、灭火器检测及更换", 3, "8500.00", FundingSource.PROPERTY_FEES),
+    ("电梯", "1-3号楼电梯年度维保及钢丝绳更换", 4, "36000.00", FundingSource.FUND),
+    ("屋面", "2号楼屋面防水层局部修补", 6, "12800.00", FundingSource.FUND),
+    ("供水设施", "二次供水水箱清洗消毒", 9, "4200.00", FundingSource.PROPERTY_FEES),
+    ("道路", "小区主干道路面修补", 11, "9600.00", FundingSource.PROPERTY_FEES),
+]
+# The progress the firm reports on the approved plan, by planned month (the rest: none yet).
+APPROVED_PLAN_PROGRESS: dict[int, tuple[str, str]] = {
+    3: (ItemProgress.DONE, "已完成，检测报告已存档。"),
+    4: (ItemProgress.DONE, "已完成，经特检院检验合格。"),
+    6: (ItemProgress.IN_PROGRESS, "已进场施工，受雨季影响延后。"),
+    9: (ItemProgress.NOT_STARTED, "等待卫生检测机构排期。"),
+}
+SUBMITTED_PLAN_ITEMS: list[PlanItemSpec] = [
+    ("外墙", "3号楼外墙空鼓瓷砖清理及修补", 5, "15600.00", FundingSource.FUND),
+    ("照明", "地下车库照明更换为LED灯具", 7, "6800.00", FundingSource.PROPERTY_FEES),
+    ("绿化", "小区绿地补植及树木修剪", 10, "3500.00", FundingSource.OTHER),
+]
+DRAFT_PLAN_ITEMS: list[PlanItemSpec] = [
+    ("监控系统", "周界监控摄像头更换", 4, "11200.00", FundingSource.PROPERTY_FEES),
+    ("排水设施", "雨污水管网疏通", 6, "5200.00", FundingSource.PROPERTY_FEES),
+]
+
+
+def _plan(user: User, compound: Compound, year: int, items: list[PlanItemSpec]) -> MaintenancePlan:
+    plan = services.plan_create(user=user, compound=compound, year=year)
+    for facility, work, month, cost, source in items:
+        services.plan_item_add(
+            user=user,
+            plan=plan,
+            facility=facility,
+            work=work,
+            planned_month=month,
+            estimated_cost=Decimal(cost),
+            funding_source=source,
+        )
+    return plan
+
+
+@transaction.atomic
+def load_plans_demo(*, people: dict[str, User] | None = None) -> int:
+    """The demo firm's plans: this year's approved with progress and submitted awaiting the
+    street (both in the demo street), next year's a draft. Returns the number of plans made
+    (0 if done before)."""
+    people = people or _demo_people()
+    firm, street, bureau = (people.get(r) for r in (Role.FIRM, Role.STREET, Role.BUREAU))
+    if None in (firm, street, bureau) or MaintenancePlan.objects.exists():
+        return 0
+    today = timezone.localdate()
+    # The firm's compounds in the demo street first: the demo street officer reviews those.
+    compounds = sorted(
+        Compound.objects.filter(firm_id=firm.firm_id).select_related("community"),
+        key=lambda c: (c.community.street_id != street.street_id, c.code),
+    )
+    specs = [
+        (today.year, APPROVED_PLAN_ITEMS, PlanStatus.APPROVED),
+        (today.year, SUBMITTED_PLAN_ITEMS, PlanStatus.SUBMITTED),
+        (today.year + 1, DRAFT_PLAN_ITEMS, PlanStatus.DRAFT),
+    ]
+    for compound, (year, items, status) in zip(compounds, specs, strict=False):
+        plan = _plan(firm, compound, year, items)
+        if status == PlanStatus.DRAFT:
+            continue
+        services.plan_submit(user=firm, plan=plan)
+        if status == PlanStatus.SUBMITTED:
+            continue
+        services.plan_street_review(
+            user=street, plan=plan, passed=True, comment="同意，报住建局审批。"
+        )
+        services.plan_bureau_review(user=bureau, plan=plan, approve=True)
+        for item in plan.items.order_by("planned_month", "pk"):
+            if item.planned_month in APPROVED_PLAN_PROGRESS:
+                progress, note = APPROVED_PLAN_PROGRESS[item.planned_month]
+                services.plan_item_progress(
+                    user=firm,
+                    item=item,
+                    progress=progress,
+                    # Mid-month of the planned month, but never in the future.
+                    date=min(today, dt.date(year, item.planned_month, 15)),
+                    note=note,
+                )
+    return min(len(compounds), len(specs))
+
+
 try:  # the portal's `load_demo` finds this step through autodiscovery
     from portal.demo import DemoContext, demo_step
 except ImportError:  # pragma: no cover
@@ -253,4 +341,13 @@ else:
             ctx.notes.append(
                 f"Maintenance fund: {opened} accounts; applications at /funds/emergency/ "
                 "and /funds/ordinary/, notices at /funds/notices/"
+            )
+
+    @demo_step("funds plans")
+    def plans_demo(ctx: DemoContext) -> None:
+        made = load_plans_demo(people=ctx.accounts)
+        if made:
+            ctx.notes.append(
+                f"Maintenance plans: {made} plans of the demo firm at /funds/plans/ "
+                "(approved with progress, submitted to the street, a draft)"
             )

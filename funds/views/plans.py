@@ -1,4 +1,4 @@
-"""Maintenance plan pages, the household import and the public compound page."""
+"""Maintenance plan pages: declaration, reviews, progress, the overdue list."""
 
 from __future__ import annotations
 
@@ -12,13 +12,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.choices import Role
-from portal.imports import import_view
 from portal.scoping import is_bureau
 from portal.web import add_service_errors
 
-from . import selectors, services
-from .choices import PLAN_EDITABLE, PlanStatus
-from .forms import (
+from .. import selectors, services
+from ..choices import PLAN_EDITABLE, PlanStatus
+from ..forms import (
     PlanCreateForm,
     PlanDeductForm,
     PlanItemForm,
@@ -26,13 +25,9 @@ from .forms import (
     PlanStreetReviewForm,
     ReviewForm,
 )
-from .imports import HouseholdImporter
-from .views import _error_message, _form_errors_message, _page
+from .common import _error_message, _form_errors_message, _page
 
 OVERDUE_ROLES = (Role.BUREAU, Role.STREET)
-
-
-# ---------------------------------------------------------------- plans
 
 
 @login_required
@@ -192,41 +187,3 @@ def plan_overdue(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(_("The overdue list is for the bureau and the streets."))
     items = selectors.overdue_plan_items(user=request.user)
     return render(request, "funds/plan_overdue.html", {"page_obj": _page(request, items)})
-
-
-# ---------------------------------------------------------------- household import
-
-
-@login_required
-def household_import(request: HttpRequest, pk: int) -> HttpResponse:
-    if not is_bureau(request.user):
-        raise PermissionDenied(_("Only bureau staff may do this."))
-    account = selectors.account_get_for_user(user=request.user, pk=pk)
-    return import_view(
-        request,
-        HouseholdImporter(compound=account.compound, user=request.user),
-        template_name="funds/household_import.html",
-        extra_context={"account": account},
-    )
-
-
-# ---------------------------------------------------------------- public compound page
-
-
-def compound_public(request: HttpRequest, code: str) -> HttpResponse:
-    compound = selectors.compound_get_public(code=code)
-    plan, items = selectors.compound_public_plan(compound=compound)
-    today = timezone.localdate()
-    for item in items:
-        item.plan = plan
-    return render(
-        request,
-        "funds/compound_public.html",
-        {
-            "compound": compound,
-            "fund": selectors.compound_fund_summary(compound=compound),
-            "plan": plan,
-            "items": items,
-            "today": today,
-        },
-    )

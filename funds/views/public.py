@@ -1,0 +1,50 @@
+"""Public pages, no sign-in: the fund notices and a compound's fund and plan."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from .. import selectors
+from ..forms import NoticeSearchForm
+from .common import _page
+
+
+def notice_list(request: HttpRequest) -> HttpResponse:
+    form = NoticeSearchForm(request.GET or None)
+    q = form.cleaned_data["q"].strip() if form.is_valid() else ""
+    notices = selectors.notices_public(q=q, compound_code=request.GET.get("compound", ""))
+    return render(
+        request,
+        "funds/notice_list.html",
+        {"form": form, "q": q, "page_obj": _page(request, notices, per_page=20)},
+    )
+
+
+def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    notice = selectors.notice_get_public(pk=pk)
+    return render(
+        request,
+        "funds/notice_detail.html",
+        {"notice": notice, "today": timezone.localdate()},
+    )
+
+
+def compound_public(request: HttpRequest, code: str) -> HttpResponse:
+    compound = selectors.compound_get_public(code=code)
+    plan, items = selectors.compound_public_plan(compound=compound)
+    today = timezone.localdate()
+    for item in items:
+        item.plan = plan
+    return render(
+        request,
+        "funds/compound_public.html",
+        {
+            "compound": compound,
+            "fund": selectors.compound_fund_summary(compound=compound),
+            "plan": plan,
+            "items": items,
+            "today": today,
+        },
+    )
