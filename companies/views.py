@@ -1,10 +1,11 @@
-"""Registry pages (bureau writes, scoped reads) and the public firm lookup."""
+"""Registry pages (bureau writes, scoped reads), the spreadsheet imports of the registry
+(upload, preview, confirm: bureau staff only) and the public firm lookup."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -15,12 +16,14 @@ from django_filters import FilterSet
 from django_tables2 import RequestConfig, Table
 from django_tables2.export import TableExport
 
+from portal.imports import import_view
 from portal.scoping import can_edit_registry
 from portal.web import add_service_errors, bureau_required
 
 from . import selectors, services
 from .filters import CompoundFilter, FirmFilter
 from .forms import ChangeFirmForm, CompoundCreateForm, CompoundForm, FirmForm
+from .imports import CompoundImporter, FirmImporter
 from .tables import CompoundTable, FirmTable
 
 PER_PAGE = 50
@@ -208,6 +211,32 @@ def compound_change_firm(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("companies:compound_detail", pk=compound.pk)
     context = {"compound": compound, "current": current, "form": form, "preview": preview}
     return render(request, "companies/compound_change_firm.html", context)
+
+
+# --- spreadsheet imports ---------------------------------------------------------------------
+
+
+def _check(request: HttpRequest) -> None:
+    if not can_edit_registry(request.user):
+        raise PermissionDenied
+
+
+@login_required
+def firm_import(request: HttpRequest) -> HttpResponse:
+    _check(request)
+    return import_view(
+        request, FirmImporter(user=request.user), template_name="companies/firm_import.html"
+    )
+
+
+@login_required
+def compound_import(request: HttpRequest) -> HttpResponse:
+    _check(request)
+    return import_view(
+        request,
+        CompoundImporter(user=request.user),
+        template_name="companies/compound_import.html",
+    )
 
 
 # --- public ----------------------------------------------------------------------------------

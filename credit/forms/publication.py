@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-from crispy_forms.helper import FormHelper
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .choices import RunStatus
-from .models import NoticeStatus, RatingRun
-from .publication import check_attachment, max_attachments
-
-
-def _helper() -> FormHelper:
-    helper = FormHelper()
-    helper.form_tag = False
-    return helper
+from ..choices import RunStatus
+from ..models import NoticeStatus, RatingRun
+from ..publication import check_attachment, max_attachments
+from .common import form_helper
 
 
 class RunChoiceField(forms.ModelChoiceField):
@@ -32,7 +26,7 @@ class PublicationCreateForm(forms.Form):
         self.fields["run"].queryset = RatingRun.objects.filter(
             status=RunStatus.FINISHED, publications__isnull=True
         ).order_by("-year", "-finished_at")
-        self.helper = _helper()
+        self.helper = form_helper()
 
 
 class PublicationRunForm(forms.Form):
@@ -46,7 +40,7 @@ class PublicationRunForm(forms.Form):
             .exclude(pk=exclude_pk)
             .order_by("-finished_at")
         )
-        self.helper = _helper()
+        self.helper = form_helper()
 
 
 class PublishForm(forms.Form):
@@ -59,7 +53,7 @@ class PublishForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = _helper()
+        self.helper = form_helper()
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -89,7 +83,7 @@ class ObjectionForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = _helper()
+        self.helper = form_helper()
 
     def clean_attachments(self) -> list:
         files = self.cleaned_data.get("attachments") or []
@@ -120,7 +114,7 @@ class ObjectionAnswerForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = _helper()
+        self.helper = form_helper()
 
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -142,7 +136,7 @@ class NoticeResponseForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = _helper()
+        self.helper = form_helper()
 
     def clean_file(self):
         upload = self.cleaned_data.get("file")
@@ -169,4 +163,4 @@ class NoticeCloseForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = _helper()
+        self.helper = form_helper()

@@ -8,7 +8,6 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from crispy_forms.helper import FormHelper
 from django import forms
 from django.conf import settings
 from django.core.validators import FileExtensionValidator
@@ -20,9 +19,10 @@ from django.utils.translation import gettext_lazy as _
 from companies.imports import CreditCodeField
 from companies.models import Compound, Firm
 
-from .choices import AssessorRole, EventKind
-from .models import CreditEvent, Indicator
-from .services import grid_cell_key
+from ..choices import AssessorRole, EventKind
+from ..models import CreditEvent, Indicator
+from ..services import grid_cell_key
+from .common import form_helper, year_field
 
 SCORE_ERRORS = {
     "invalid": _("Enter the score as a number from 0 to 100, such as 87.5."),
@@ -41,16 +41,6 @@ def evidence_max_bytes() -> int:
     return settings.CREDIT_EVIDENCE_MAX_BYTES
 
 
-def _helper() -> FormHelper:
-    helper = FormHelper()
-    helper.form_tag = False
-    return helper
-
-
-def _year_field(**kwargs) -> forms.IntegerField:
-    return forms.IntegerField(label=_("year"), min_value=2000, max_value=2100, **kwargs)
-
-
 def _bootstrap(form: forms.Form) -> None:
     """Bootstrap classes on a filter form rendered field by field."""
     for field in form.fields.values():
@@ -62,7 +52,7 @@ def _bootstrap(form: forms.Form) -> None:
 
 
 class WindowOpenForm(forms.Form):
-    year = _year_field()
+    year = year_field()
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -207,7 +197,7 @@ class ReminderForm(forms.Form):
 
 
 class CreditEventFilterForm(forms.Form):
-    year = _year_field(required=False)
+    year = year_field(required=False)
     firm = forms.CharField(label=_("firm"), required=False, max_length=120)
     kind = forms.ChoiceField(
         label=_("kind"), required=False, choices=[("", _("all"))] + EventKind.choices
@@ -221,7 +211,7 @@ class CreditEventFilterForm(forms.Form):
 class CreditEventForm(forms.Form):
     """A credit event; on an existing event the year and firm are fixed."""
 
-    year = _year_field()
+    year = year_field()
     firm = CreditCodeField(
         label=_("firm's credit code"),
         max_length=18,
@@ -281,7 +271,7 @@ class CreditEventForm(forms.Form):
         else:
             for name in ("year", "firm"):
                 self.fields[name].disabled = True
-        self.helper = _helper()
+        self.helper = form_helper()
 
     def clean_firm(self) -> str:
         code = self.cleaned_data["firm"]

@@ -1,30 +1,20 @@
-"""Forms of the credit pages: they validate; the views call credit.services."""
+"""Forms of the rule set and rating run pages: they validate; the views call credit.services."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Indicator, RuleSet
-
-
-def _helper() -> FormHelper:
-    helper = FormHelper()
-    helper.form_tag = False
-    return helper
-
-
-def _year_field(**kwargs) -> forms.IntegerField:
-    return forms.IntegerField(label=_("year"), min_value=2000, max_value=2100, **kwargs)
+from ..models import Indicator, RuleSet
+from .common import form_helper, year_field
 
 
 class RuleSetCopyForm(forms.Form):
     source = forms.ModelChoiceField(label=_("copy from"), queryset=RuleSet.objects.none())
-    year = _year_field()
+    year = year_field()
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -33,7 +23,7 @@ class RuleSetCopyForm(forms.Form):
         if latest is not None and not self.is_bound:
             self.initial.setdefault("source", latest.pk)
             self.initial.setdefault("year", latest.year + 1)
-        self.helper = _helper()
+        self.helper = form_helper()
 
     def clean_year(self) -> int:
         year = self.cleaned_data["year"]
@@ -74,7 +64,7 @@ class RuleSetForm(forms.ModelForm):
                 error_messages={"min_value": _("A weight must be greater than 0.")},
             )
             self.indicator_codes.append(indicator.code)
-        self.helper = _helper()
+        self.helper = form_helper()
 
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -96,10 +86,10 @@ class RuleSetForm(forms.ModelForm):
 
 
 class RatingRunStartForm(forms.Form):
-    year = _year_field()
+    year = year_field()
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial.setdefault("year", timezone.localdate().year - 1)
-        self.helper = _helper()
+        self.helper = form_helper()

@@ -1,5 +1,6 @@
 """The assessment pages used in the field: the bureau's window and progress pages, the
-officers' scoring grid, a compound's score history, and the credit events kept by the bureau."""
+officers' scoring grid, a compound's score history, the credit events kept by the bureau, and
+the spreadsheet imports of assessments and credit events."""
 
 from __future__ import annotations
 
@@ -16,10 +17,11 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from portal.choices import Role
+from portal.imports import import_view
 from portal.web import add_service_errors, bureau_required
 
-from . import selectors, services
-from .forms_assessments import (
+from .. import selectors, services
+from ..forms import (
     AssessmentGridForm,
     CreditEventFilterForm,
     CreditEventForm,
@@ -27,7 +29,8 @@ from .forms_assessments import (
     ReminderForm,
     WindowOpenForm,
 )
-from .views import readers_only
+from ..imports import AssessmentImporter, CreditEventImporter
+from .common import readers_only
 
 GRID_PER_PAGE = 50
 MISSING_PER_PAGE = 50
@@ -324,3 +327,26 @@ def event_evidence(request: HttpRequest, pk: int) -> FileResponse:
     if not event.evidence:
         raise Http404(_("This event has no evidence file."))
     return FileResponse(event.evidence.open("rb"), filename=PurePath(event.evidence.name).name)
+
+
+# --- imports ---------------------------------------------------------------------------------
+
+
+@bureau_required
+def assessment_import(request: HttpRequest) -> HttpResponse:
+    return import_view(
+        request,
+        AssessmentImporter(user=request.user),
+        template_name="credit/import.html",
+        extra_context={"title": _("Import assessments")},
+    )
+
+
+@bureau_required
+def credit_event_import(request: HttpRequest) -> HttpResponse:
+    return import_view(
+        request,
+        CreditEventImporter(user=request.user),
+        template_name="credit/import.html",
+        extra_context={"title": _("Import credit events")},
+    )
