@@ -1,0 +1,47 @@
+"""Credit rating: indicators, yearly rule sets, assessments, credit events, rating runs.
+
+By topic: `common` (shared validators), `rules`, `assessments`, `ratings` and
+`publication`. Callers import from `credit.models` itself: every name they use is
+re-exported here.
+"""
+
+from .assessments import Assessment, AssessmentWindow, CreditEvent
+from .common import SCORE_VALIDATORS, YEAR_VALIDATORS
+from .publication import (
+    ATTACHMENT_EXTENSIONS,
+    CreditNotice,
+    NoticeKind,
+    NoticeStatus,
+    Objection,
+    ObjectionAttachment,
+    ObjectionStatus,
+    Publication,
+    PublicationStatus,
+    PublicationVersion,
+)
+from .ratings import Rating, RatingBreakdown, RatingRun
+from .rules import Indicator, RuleSet, RuleWeight
+
+__all__ = [
+    "ATTACHMENT_EXTENSIONS",
+    "SCORE_VALIDATORS",
+    "YEAR_VALIDATORS",
+    "Assessment",
+    "AssessmentWindow",
+    "CreditEvent",
+    "CreditNotice",
+    "Indicator",
+    "NoticeKind",
+    "NoticeStatus",
+    "Objection",
+    "ObjectionAttachment",
+    "ObjectionStatus",
+    "Publication",
+    "PublicationStatus",
+    "PublicationVersion",
+    "Rating",
+    "RatingBreakdown",
+    "RatingRun",
+    "RuleSet",
+    "RuleWeight",
+]
