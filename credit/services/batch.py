@@ -200,7 +200,8 @@ def _rate_firms(*, run: RatingRun, firm_ids: Sequence[int]) -> int:
     if connection.vendor == "postgresql":
         # The chunk's aggregate is hashed in memory: about 20 kB per firm, more than the
         # default work_mem (4 MB), which would spill it to disk.
-        cursor_execute(f"SET LOCAL work_mem = '{max(4, 64 * len(firm_ids) // 1000)}MB'")
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET LOCAL work_mem = '{max(4, 64 * len(firm_ids) // 1000)}MB'")
     weights = list(
         RuleWeight.objects.filter(rule_set_id=run.rule_set_id).values_list(
             "indicator_id", "indicator__code", "indicator__order", "weight"
@@ -244,11 +245,6 @@ def _rate_firms(*, run: RatingRun, firm_ids: Sequence[int]) -> int:
         )
         progress = cursor.fetchone()
     return progress[0] if progress else 0  # 0: the run has ended meanwhile
-
-
-def cursor_execute(sql: str, params: Sequence = ()) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
 
 
 RATING_COLUMNS = (
