@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class CompaniesConfig(AppConfig):
     name = "companies"
     verbose_name = _("Firms and compounds")
+
+    def ready(self) -> None:
+        from . import hooks
+
+        hooks.register()

@@ -6,11 +6,13 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.models import User
+from portal.models import CoverageSnapshot, District, Street, User
 from portal.services import record_save
 
+from .coverage import coverage_counts_by_street
 from .models import Compound, Firm, Management
 from .validators import normalize_credit_code
 
@@ -122,3 +124,44 @@ def compound_bulk_update(
     bulk_update_with_history(
         compounds, Compound, [*fields, "updated_at"], batch_size=500, default_user=user
     )
+
+
+@transaction.atomic
+def coverage_snapshot_take(*, date) -> int:
+    """Record `date`'s counts behind the three coverage rates for the city, each district and
+    each street; taking the same day again updates its rows. Returns the rows written."""
+    Scope = CoverageSnapshot.Scope
+    fields = ("compounds", "households", "managed", "party_orgs", "owners_committees", "red_heart")
+    by_street = coverage_counts_by_street()
+    wanted: dict[tuple, dict] = {(Scope.CITY, None, None): dict.fromkeys(fields, 0)}
+    for district_id in District.objects.values_list("pk", flat=True):
+        wanted[(Scope.DISTRICT, district_id, None)] = dict.fromkeys(fields, 0)
+    for street_id, district_id in Street.objects.values_list("pk", "district_id"):
+        counts = {name: by_street.get(street_id, {}).get(name, 0) for name in fields}
+        wanted[(Scope.STREET, district_id, street_id)] = counts
+        for key in ((Scope.DISTRICT, district_id, None), (Scope.CITY, None, None)):
+            for name in fields:
+                wanted[key][name] += counts[name]
+
+    # Lock the day's rows: a second run at the same time waits, then updates them. (Two
+    # first runs of a day would both insert; the unique constraints make one of them fail.)
+    existing = {
+        (s.scope, s.district_id, s.street_id): s
+        for s in CoverageSnapshot.objects.select_for_update().filter(date=date)
+    }
+    created, updated = [], []
+    for (scope, district_id, street_id), counts in wanted.items():
+        snapshot = existing.get((scope, district_id, street_id))
+        if snapshot is None:
+            snapshot = CoverageSnapshot(
+                date=date, scope=scope, district_id=district_id, street_id=street_id
+            )
+            created.append(snapshot)
+        else:
+            snapshot.taken_at = timezone.now()  # bulk_update skips auto_now
+            updated.append(snapshot)
+        for name, value in counts.items():
+            setattr(snapshot, name, value)
+    CoverageSnapshot.objects.bulk_create(created, batch_size=500)
+    CoverageSnapshot.objects.bulk_update(updated, [*fields, "taken_at"], batch_size=500)
+    return len(created) + len(updated)

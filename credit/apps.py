@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class CreditConfig(AppConfig):
     name = "credit"
     verbose_name = _("Credit and supervision")
+
+    def ready(self) -> None:
+        from . import hooks
+
+        hooks.register()

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class FundsConfig(AppConfig):
     name = "funds"
     verbose_name = _("Maintenance fund")
+
+    def ready(self) -> None:
+        from . import hooks
+
+        hooks.register()

@@ -60,8 +60,10 @@ def firm_filter(user, via: str = "") -> Q:
         return Q()
     if user.role == Role.FIRM:
         return Q(**{f"{p}pk": user.firm_id})
-    from companies.models import Compound
+    # The compound model, reached through the user's own binding (portal imports no app above).
+    from django.contrib.auth import get_user_model
 
+    Compound = get_user_model()._meta.get_field("compound").related_model
     serving = Compound.objects.filter(compound_filter(user), firm__isnull=False).values("firm_id")
     return Q(**{f"{p}pk__in": serving})
 
@@ -99,12 +101,3 @@ def community_filter(user, via: str = "") -> Q:
 def can_edit_registry(user) -> bool:
     """Firms, compounds and accounts are kept by bureau staff only."""
     return is_bureau(user)
-
-
-def can_see_dashboard(user) -> bool:
-    return is_signed_in(user) and user.role in {
-        Role.BUREAU,
-        Role.ASSOCIATION,
-        Role.STREET,
-        Role.COMMUNITY,
-    }

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import views
+from . import files, pickers, views
 
 portal_patterns = [
     path("", views.home, name="home"),
@@ -13,6 +13,8 @@ portal_patterns = [
     path("users/new/", views.user_create, name="user_create"),
     path("users/<int:pk>/", views.user_edit, name="user_edit"),
     path("users/<int:pk>/password/", views.user_password, name="user_password"),
+    path("files/<slug:kind>/<int:pk>/", files.download, name="file"),
+    path("pick/<slug:kind>/", pickers.pick, name="pick"),
 ]
 
 urlpatterns = [

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -14,11 +13,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from . import scoping, selectors, services
+from . import selectors, services, workbench
 from .celery import app as celery_app
 from .forms import PasswordResetForm, UserCreateForm, UserForm, UserSearchForm
 from .models import User
-from .web import bureau_required
+from .web import bureau_required, landing_title
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -60,14 +59,14 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    """Counts and coverage rates of the user's area; firms and committees have their own pages."""
-    if not scoping.can_see_dashboard(request.user):
-        raise PermissionDenied
+    """Where every role lands after signing in: its to-do list and the cards of its role."""
+    today = timezone.localdate()
     context = {
-        "dashboard": selectors.dashboard_for_user(user=request.user),
-        "waiting": selectors.waiting_work_for_user(user=request.user, today=timezone.localdate()),
+        "title": landing_title(request.user),
+        "todos": workbench.todos_for(request.user, today),
+        "cards": workbench.cards_for(request.user, today),
     }
-    return render(request, "portal/dashboard.html", context)
+    return render(request, "portal/workbench.html", context)
 
 
 @bureau_required
@@ -119,3 +118,8 @@ def user_password(request: HttpRequest, pk: int) -> HttpResponse:
         )
         return redirect("portal:user_edit", pk=account.pk)
     return render(request, "portal/user_password.html", {"form": form, "account": account})
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A refused form (expired or without its CSRF token), in the portal's layout."""
+    return render(request, "403_csrf.html", status=403)

@@ -11,7 +11,19 @@ from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
+from .choices import Role
 from .scoping import is_bureau
+
+LANDING_TITLES = {
+    Role.FIRM: _("Firm home"),
+    Role.OWNERS_COMMITTEE: _("Compound home"),
+}
+
+
+def landing_title(user) -> str:
+    """The name of the page a user lands on: the workbench of officers and bureau staff, the
+    home of a firm or of an owners' committee."""
+    return str(LANDING_TITLES.get(user.role, _("Workbench")))
 
 
 def bureau_required(view: Callable) -> Callable:

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class ProposalsConfig(AppConfig):
     name = "proposals"
     verbose_name = _("Proposals and replies")
+
+    def ready(self) -> None:
+        from . import hooks
+
+        hooks.register()

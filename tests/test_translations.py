@@ -18,9 +18,9 @@ def test_every_message_has_a_chinese_translation():
     assert fuzzy == [], f"fuzzy: {fuzzy[:20]}"
 
 
-def _texts(catalogue) -> dict[str, str]:
+def _texts(catalogue) -> dict[tuple, str]:
     return {
-        entry.msgid: entry.msgstr_plural[0] if entry.msgid_plural else entry.msgstr
+        (entry.msgctxt, entry.msgid): entry.msgstr_plural[0] if entry.msgid_plural else entry.msgstr
         for entry in catalogue
         if entry.msgid and not getattr(entry, "obsolete", False)
     }

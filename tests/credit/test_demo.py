@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
+from companies.demo import build_city
 from credit.choices import RunStatus
 from credit.demo import load_credit_demo
 from credit.models import CreditEvent, RatingRun
 from credit.selectors import run_summary
-from portal.demo import DEMO_SEED, STEPS, DemoContext, build_city
+from portal.demo import DEMO_SEED, STEPS, DemoContext
 
 
 def test_demo_rates_exactly_252_firms_with_a_realistic_spread(
     db, django_capture_on_commit_callbacks
 ):
-    # The registry steps of the portal's demo only: other apps' steps are not ours to test.
+    # The registry steps of the city only: other apps' steps are not ours to test.
     ctx = DemoContext(seed=DEMO_SEED, plan=build_city(DEMO_SEED))
     for name in ("areas", "registry"):
         STEPS[name](ctx)

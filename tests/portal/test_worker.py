@@ -19,8 +19,8 @@ pytestmark = [
 
 @pytest.mark.django_db(transaction=True)
 def test_coverage_snapshot_task_runs_on_a_real_worker(celery_worker, compound_a, compound_b):
+    from companies.tasks import coverage_snapshot_take
     from portal.models import CoverageSnapshot
-    from portal.tasks import coverage_snapshot_take
 
     result = coverage_snapshot_take.delay("2026-06-30")
     written = result.get(timeout=30)

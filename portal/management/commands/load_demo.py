@@ -12,7 +12,7 @@ from portal import demo
 class Command(BaseCommand):
     help = (
         "Load the demo city (Jilin: 252 firms, 48 streets, 248 communities, about 1,500 "
-        "compounds) and one account per role. Does nothing if any firm exists."
+        "compounds) and one account per role. Does nothing if any district exists."
     )
 
     def add_arguments(self, parser) -> None:
@@ -22,7 +22,9 @@ class Command(BaseCommand):
         started = time.monotonic()
         ctx = demo.load_demo(seed=seed)
         if ctx is None:
-            self.stdout.write("Firms already exist: the demo data is not loaded again.")
+            self.stdout.write(
+                "The portal already has a city (districts exist): the demo is not loaded again."
+            )
             return
         self.stdout.write(
             self.style.SUCCESS(

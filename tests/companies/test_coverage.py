@@ -1,4 +1,5 @@
-"""The dashboard: the city's figures on the demo data, each officer's own area, refusals."""
+"""The coverage card of the workbench: the city's figures on the demo data, each officer's
+own area, refusals."""
 
 from __future__ import annotations
 
@@ -14,9 +15,9 @@ from django.test.utils import override_settings
 from django.urls import reverse
 
 from companies.models import Compound, Firm
+from companies.services import coverage_snapshot_take
 from portal.demo import load_demo
 from portal.models import Community, CoverageSnapshot, Street, User
-from portal.services import coverage_snapshot_take
 
 URL = reverse("portal:dashboard")
 FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -40,10 +41,16 @@ def account(demo_city, db):
     return lambda role: User.objects.get(username=f"demo_{role}")
 
 
+def _card(response, name: str):
+    """The context of a workbench card, or None when the page does not show it."""
+    shown = {card.card.name: card.context for card in response.context["cards"]}
+    return shown.get(name)
+
+
 def _dashboard(client_of, user):
     response = client_of(user).get(URL)
     assert response.status_code == 200
-    return response.context["dashboard"]
+    return _card(response, "companies.coverage")["coverage"]
 
 
 @pytest.mark.parametrize("role", ["bureau", "association"])
@@ -111,8 +118,11 @@ def test_an_officer_of_another_street_sees_none_of_this_one(street_officer, clie
 
 
 @pytest.mark.parametrize("role", ["firm", "committee"])
-def test_firm_and_committee_users_are_refused(role, account, client_of):
-    assert client_of(account(role)).get(URL).status_code == 403
+def test_firms_and_committees_land_on_their_home_without_the_coverage(role, account, client_of):
+    response = client_of(account(role)).get(URL)
+    assert response.status_code == 200
+    assert _card(response, "companies.coverage") is None
+    assert "coverage-chart" not in response.content.decode()
 
 
 def test_anonymous_users_are_sent_to_sign_in(client, demo_city, db):
@@ -127,8 +137,8 @@ def test_dashboard_queries_do_not_grow_with_the_city(
     coverage_snapshot_take(date=dt.date(2024, 1, 1))
     for role in ("bureau", "street", "community"):
         client = client_of(account(role))
-        # 14 for the figures, up to 4 for the waiting work of the funds and proposals.
-        with django_assert_max_num_queries(18):
+        # 14 for the figures, the rest for the other cards and the to-do list.
+        with django_assert_max_num_queries(40):
             assert client.get(URL).status_code == 200
 
 
@@ -170,10 +180,3 @@ def test_trend_shows_the_snapshots_of_the_users_scope(account, client_of):
 
 def test_every_firm_counts_whatever_it_serves(account, client_of):
     assert Firm.objects.count() == _dashboard(client_of, account("bureau")).firms
-
-
-def test_the_dashboard_lists_waiting_emergencies_by_step(account, client_of):
-    response = client_of(account("bureau")).get(URL)
-    waiting = response.context["waiting"]
-    assert [step.status for step in waiting.emergency_steps]  # every waiting step is listed
-    assert 'id="waiting-work"' in response.content.decode()

@@ -7,9 +7,9 @@ import datetime as dt
 import pytest
 from django.conf import settings
 
-from portal import tasks
+from companies import tasks
+from companies.services import coverage_snapshot_take
 from portal.models import CoverageSnapshot
-from portal.services import coverage_snapshot_take
 from tests.factories import CompoundFactory
 
 DAY = dt.date(2024, 6, 12)
@@ -73,5 +73,5 @@ def test_beat_runs_the_snapshot_daily():
     entries = [
         e for e in settings.CELERY_BEAT_SCHEDULE.values() if "coverage_snapshot" in e["task"]
     ]
-    assert [e["task"] for e in entries] == ["portal.tasks.coverage_snapshot_take"]
-    assert tasks.coverage_snapshot_take.name == "portal.tasks.coverage_snapshot_take"
+    assert [e["task"] for e in entries] == ["companies.tasks.coverage_snapshot_take"]
+    assert tasks.coverage_snapshot_take.name == "companies.tasks.coverage_snapshot_take"

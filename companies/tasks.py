@@ -1,4 +1,4 @@
-"""Periodic work of the portal: the daily coverage snapshot (beat: CELERY_BEAT_SCHEDULE)."""
+"""Periodic work of the registry: the daily coverage snapshot (beat: CELERY_BEAT_SCHEDULE)."""
 
 from __future__ import annotations
 
