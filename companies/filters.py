@@ -1,4 +1,5 @@
-"""Search and filters of the registry lists; the choices offered are within the user's scope."""
+"""Search and filters of the registry lists; the choices offered are within the user's scope.
+Communities and firms, hundreds of them, are searchable pickers (portal/pickers.py)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
+
+from portal.pickers import PickerSelect
 
 from . import selectors
 from .models import Compound, Firm
@@ -61,10 +64,10 @@ class CompoundFilter(django_filters.FilterSet):
         empty_label=_("Any"),
     )
     community = django_filters.ModelChoiceFilter(
-        label=_("Community"), queryset=_communities, empty_label=_("Any")
+        label=_("Community"), queryset=_communities, widget=PickerSelect("community")
     )
     firm = django_filters.ModelChoiceFilter(
-        label=_("Managing firm"), queryset=_firms, empty_label=_("Any")
+        label=_("Managing firm"), queryset=_firms, widget=PickerSelect("firm")
     )
     owners_committee = _yes_no_filter(_("Owners' committee"), "has_owners_committee")
     party_org = _yes_no_filter(_("Party organisation"), "has_party_org")
@@ -90,7 +93,10 @@ class FirmFilter(django_filters.FilterSet):
         label=_("Street"), queryset=_streets, empty_label=_("Any"), method="serving"
     )
     community = django_filters.ModelChoiceFilter(
-        label=_("Community"), queryset=_communities, empty_label=_("Any"), method="serving"
+        label=_("Community"),
+        queryset=_communities,
+        widget=PickerSelect("community"),
+        method="serving",
     )
     red_heart = django_filters.ChoiceFilter(
         label=_("Serves a red-heart project"),

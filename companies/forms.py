@@ -9,6 +9,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.pickers import picker_field
+
 from . import selectors
 from .models import Compound, Firm, Management
 from .validators import normalize_credit_code
@@ -40,10 +42,10 @@ class FirmForm(forms.ModelForm):
         return self.cleaned_data["name"].strip()
 
 
-class CommunityChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj) -> str:
-        return f"{obj.street.name} / {obj.name}"
-
+# The picker's empty choice: no firm manages the compound.
+NO_FIRM_HELP = _(
+    "Type part of the firm's name or credit code; leave empty for no professional firm (self-managed)."
+)
 
 COMPOUND_ERRORS = {
     "households": {"min_value": _("A compound has at least one household.")},
@@ -55,10 +57,6 @@ COMPOUND_ERRORS = {
 
 
 class CompoundForm(forms.ModelForm):
-    community = CommunityChoiceField(
-        label=_("Community"), queryset=selectors.communities_for_choice()
-    )
-
     class Meta:
         model = Compound
         fields = [
@@ -78,6 +76,8 @@ class CompoundForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        # 248 communities, many of the same name: a searchable picker naming the street.
+        picker_field(self, "community", "community", queryset=selectors.communities_for_choice())
         self.helper = _helper()
 
 
@@ -88,7 +88,7 @@ class CompoundCreateForm(CompoundForm):
         label=_("Managing firm"),
         queryset=Firm.objects.none(),
         required=False,
-        empty_label=_("No professional firm"),
+        help_text=NO_FIRM_HELP,
     )
     since = forms.DateField(
         label=_("Managed since"),
@@ -99,7 +99,7 @@ class CompoundCreateForm(CompoundForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["firm"].queryset = selectors.firms_for_choice()
+        picker_field(self, "firm", "firm", queryset=selectors.firms_for_choice())
 
 
 class ChangeFirmForm(forms.Form):
@@ -109,7 +109,7 @@ class ChangeFirmForm(forms.Form):
         label=_("New managing firm"),
         queryset=Firm.objects.none(),
         required=False,
-        empty_label=_("No professional firm (self-managed)"),
+        help_text=NO_FIRM_HELP,
     )
     since = forms.DateField(label=_("Since"), widget=forms.DateInput(attrs={"type": "date"}))
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
@@ -118,7 +118,7 @@ class ChangeFirmForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.compound = compound
         self.current = current
-        self.fields["firm"].queryset = selectors.firms_for_choice()
+        picker_field(self, "firm", "firm", queryset=selectors.firms_for_choice())
         if not self.is_bound:
             self.initial.setdefault("since", timezone.localdate())
         self.helper = _helper()

@@ -10,6 +10,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from portal.choices import Role
+from portal.history import reason_label
 from portal.models import Community, District, Street, User
 from portal.scoping import CITY_WIDE_READERS, compound_filter, firm_filter
 
@@ -135,8 +136,8 @@ def communities_for_user(*, user: User) -> QuerySet[Community]:
 
 
 def firm_choices_for_user(*, user: User) -> QuerySet[Firm]:
-    """The firms the user may read, names only (list filters)."""
-    return Firm.objects.filter(firm_filter(user)).only("pk", "name").order_by("name")
+    """The firms the user may read, with what the picker shows (list filters)."""
+    return Firm.objects.filter(firm_filter(user)).only("pk", "name", "credit_code").order_by("name")
 
 
 def communities_for_choice() -> QuerySet[Community]:
@@ -187,7 +188,8 @@ def public_firm_get(*, credit_code: str) -> Firm:
 
 @dataclass
 class HistoryEntry:
-    """One row of a change history: who, when, what kind of change, and which fields."""
+    """One row of a change history: who, when, what kind of change (and the label of its
+    recorded reason), and which fields."""
 
     date: datetime
     user: User | None
@@ -231,7 +233,7 @@ def history_for(instance: Model, *, limit: int = HISTORY_LIMIT) -> list[HistoryE
             date=record.history_date,
             user=record.history_user,
             kind=kinds.get(record.history_type, record.history_type),
-            reason=record.history_change_reason or "",
+            reason=reason_label(model, record.history_change_reason or ""),
         )
         for change in changes:
             model_field = model._meta.get_field(change.field)

@@ -1,13 +1,23 @@
-"""The registry lists as tables: sortable columns, and the same columns exported to Excel."""
+"""The registry lists as tables: sortable columns, and the same columns exported to Excel.
+
+On screen areas read as 1,234.50 m² (portal_tags.area); the spreadsheet gets the exact
+value with its two decimals, the same from SQLite (whose sums carry nine) and PostgreSQL.
+"""
 
 from __future__ import annotations
+
+from decimal import Decimal
 
 import django_tables2 as tables
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from portal.templatetags.portal_tags import area
+
 from .models import Compound, Firm
+
+CENT = Decimal("0.01")
 
 TABLE_ATTRS = {"class": "table table-sm table-hover align-middle"}
 RESPONSIVE_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
@@ -22,20 +32,42 @@ class YesNoColumn(tables.BooleanColumn):
         )
 
 
+class AreaColumn(tables.Column):
+    """A floor area: "1,234.50 m²" on screen, the exact decimal in the export."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("attrs", {"td": {"class": "text-end"}})
+        super().__init__(**kwargs)
+
+    def render(self, value) -> str:
+        return area(value)
+
+    def value(self, value) -> Decimal | None:
+        return None if value is None else Decimal(value).quantize(CENT)
+
+
+class CountColumn(tables.Column):
+    """A count with thousands separators on screen, the plain number in the export."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("attrs", {"td": {"class": "text-end"}})
+        super().__init__(**kwargs)
+
+    def render(self, value) -> str:
+        return f"{value:,}"
+
+    def value(self, value) -> int:
+        return value
+
+
 class FirmTable(tables.Table):
     name = tables.Column(linkify=("companies:firm_detail", {"pk": tables.A("pk")}))
     credit_code = tables.Column()
     legal_representative = tables.Column()
     phone = tables.Column()
-    compound_count = tables.Column(
-        verbose_name=capfirst(_("compounds")), attrs={"td": {"class": "text-end"}}
-    )
-    households_total = tables.Column(
-        verbose_name=capfirst(_("households")), attrs={"td": {"class": "text-end"}}, default=0
-    )
-    floor_area_total = tables.Column(
-        verbose_name=capfirst(_("floor area (m²)")), attrs={"td": {"class": "text-end"}}, default=0
-    )
+    compound_count = CountColumn(verbose_name=capfirst(_("compounds")))
+    households_total = CountColumn(verbose_name=capfirst(_("households")), default=0)
+    floor_area_total = AreaColumn(verbose_name=capfirst(_("floor area (m²)")), default=0)
 
     class Meta:
         model = Firm
@@ -76,8 +108,8 @@ class CompoundTable(tables.Table):
         linkify=("companies:firm_detail", {"pk": tables.A("firm_id")}),
         order_by=("firm__name",),
     )
-    households = tables.Column(attrs={"td": {"class": "text-end"}})
-    floor_area = tables.Column(attrs={"td": {"class": "text-end"}})
+    households = CountColumn()
+    floor_area = AreaColumn()
     has_owners_committee = YesNoColumn()
     has_party_org = YesNoColumn()
     red_heart_year = tables.Column()

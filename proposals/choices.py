@@ -22,13 +22,23 @@ class ProposalState(models.TextChoices):
     REHANDLING = "rehandling", _("Re-handling")
 
 
-# States in which the bureau still owes a reply (the reply deadline runs).
+# States in which the bureau still owes a reply. The reply deadline runs from receipt, so a
+# proposal still waiting to be assigned is as late as one being drafted.
 OPEN_STATES = (
+    ProposalState.RECEIVED,
     ProposalState.ASSIGNED,
     ProposalState.DRAFTING,
     ProposalState.REVIEW,
     ProposalState.REHANDLING,
 )
+
+
+class Waiting(models.TextChoices):
+    """What a proposal waits for, as the to-do list and the list's filter name it."""
+
+    OVERDUE = "overdue", _("Past the reply deadline")
+    DUE_SOON = "due_soon", _("Reply due soon")
+    TO_PUBLISH = "to_publish", _("Signed reply to publish")
 
 
 class ReplyCategory(models.TextChoices):
@@ -41,6 +51,14 @@ class Satisfaction(models.TextChoices):
     SATISFIED = "satisfied", _("Satisfied")
     BASICALLY = "basically", _("Basically satisfied")
     UNSATISFIED = "unsatisfied", _("Unsatisfied")
+
+
+def state_after_feedback(satisfaction: str) -> ProposalState:
+    """An unsatisfied proposer sends the proposal back for re-handling; any other answer ends
+    the handling with the feedback."""
+    if satisfaction == Satisfaction.UNSATISFIED:
+        return ProposalState.REHANDLING
+    return ProposalState.FEEDBACK
 
 
 class SequenceKind(models.TextChoices):

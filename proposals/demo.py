@@ -178,6 +178,17 @@ OTHERS = [
         ["关于电梯维保质量抽查的建议", "关于老旧电梯更新改造资金的建议"],
         ProposalState.REVIEW,
     ),
+    # Signed off and not yet published: the publication waiting on the bureau's to-do list.
+    (
+        CPPCC,
+        "十四届三次会议",
+        127,
+        "关于加强物业服务合同备案管理的建议",
+        D(2024, 3, 20),
+        "钱敏",
+        ["关于推行物业服务合同示范文本的建议", "关于物业服务合同备案信息公开的建议"],
+        ProposalState.REPLIED,
+    ),
 ]
 
 
@@ -286,9 +297,10 @@ def _advance(
             contact_phone=CONTACT[1],
             written_on=written_on,
         )
-        services.reply_publish(
-            user=user, reply=reply, published_on=written_on + dt.timedelta(days=20)
-        )
+        if target != S.REPLIED:
+            services.reply_publish(
+                user=user, reply=reply, published_on=written_on + dt.timedelta(days=20)
+            )
     if target == S.REHANDLING:
         services.feedback_record(
             user=user,

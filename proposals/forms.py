@@ -6,7 +6,7 @@ from django import forms
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
-from .choices import ProposalKind, ProposalState, ReplyCategory, Satisfaction
+from .choices import ProposalKind, ProposalState, ReplyCategory, Satisfaction, Waiting
 from .models import Division, Proposal, ReplySection
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -45,6 +45,9 @@ class ProposalSearchForm(forms.Form):
         label=_("Kind"), required=False, choices=[("", _("All kinds")), *ProposalKind.choices]
     )
     year = forms.IntegerField(label=_("Year"), required=False, min_value=2000, max_value=2100)
+    waiting = forms.ChoiceField(
+        label=_("Waiting for"), required=False, choices=[("", _("Anything")), *Waiting.choices]
+    )
 
 
 class AssignForm(forms.Form):

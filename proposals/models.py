@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -137,18 +137,44 @@ class RegisterCounter(models.Model):
         return f"{self.get_kind_display()} {self.year}: {self.last}"
 
 
+def overdue_q(today: dt.date) -> Q:
+    """Open (a reply still owed, whatever the step) and past the reply deadline."""
+    return Q(state__in=OPEN_STATES, reply_due__lt=today)
+
+
+def near_due_q(today: dt.date, within: int | None = None) -> Q:
+    """Open and due within the warning period (today included)."""
+    days = deadlines.near_due_days() if within is None else within
+    return Q(
+        state__in=OPEN_STATES,
+        reply_due__gte=today,
+        reply_due__lte=today + dt.timedelta(days=days),
+    )
+
+
+def reply_to_publish_q() -> Q:
+    """A signed-off reply of the proposal is not yet in the disclosure column."""
+    return Q(
+        Exists(
+            Reply.objects.filter(
+                proposal=OuterRef("pk"), signed_off_at__isnull=False, published_on__isnull=True
+            )
+        )
+    )
+
+
 class ProposalQuerySet(models.QuerySet):
     def open(self) -> ProposalQuerySet:
         return self.filter(state__in=OPEN_STATES)
 
     def overdue(self, today: dt.date) -> ProposalQuerySet:
-        return self.open().filter(reply_due__lt=today)
+        return self.filter(overdue_q(today))
 
     def near_due(self, today: dt.date, within: int | None = None) -> ProposalQuerySet:
-        days = deadlines.near_due_days() if within is None else within
-        return self.open().filter(
-            reply_due__gte=today, reply_due__lte=today + dt.timedelta(days=days)
-        )
+        return self.filter(near_due_q(today, within))
+
+    def reply_to_publish(self) -> ProposalQuerySet:
+        return self.filter(reply_to_publish_q())
 
 
 class Proposal(models.Model):

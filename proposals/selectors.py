@@ -3,14 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Min, Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from portal.scoping import is_bureau
 
+from .choices import OPEN_STATES, Waiting
 from .links import attach_follow_up_titles
-from .models import CoHandler, Division, Proposal, Reply, ReplySection
+from .models import (
+    CoHandler,
+    Division,
+    Proposal,
+    Reply,
+    ReplySection,
+    near_due_q,
+    overdue_q,
+)
+
+HISTORY_LIMIT = 30
 
 # Proposals are the bureau's internal work: other roles see only published replies.
 can_handle_proposals = is_bureau
@@ -22,10 +35,24 @@ def _require_staff(user) -> None:
 
 
 def proposals_for_user(
-    *, user, q: str = "", state: str = "", kind: str = "", year: int | None = None
+    *,
+    user,
+    q: str = "",
+    state: str = "",
+    kind: str = "",
+    year: int | None = None,
+    waiting: str = "",
+    today: dt.date | None = None,
 ) -> QuerySet[Proposal]:
     _require_staff(user)
     proposals = Proposal.objects.select_related("lead_division")
+    today = today or timezone.localdate()
+    if waiting == Waiting.OVERDUE:
+        proposals = proposals.overdue(today).order_by("reply_due", "pk")
+    elif waiting == Waiting.DUE_SOON:
+        proposals = proposals.near_due(today).order_by("reply_due", "pk")
+    elif waiting == Waiting.TO_PUBLISH:
+        proposals = proposals.reply_to_publish()
     if q:
         proposals = proposals.filter(
             Q(title__icontains=q) | Q(session__icontains=q) | Q(proposers__name__icontains=q)
@@ -66,6 +93,23 @@ def proposal_get_for_user(*, user, pk: int) -> Proposal:
         raise Http404 from exc
 
 
+def proposal_history(proposal: Proposal, *, limit: int = HISTORY_LIMIT) -> list:
+    """The proposal's recorded changes and its replies' register steps (signed off,
+    published), newest first, in two queries. A reply's draft saves are left out: they
+    record no step."""
+    moves = proposal.history.select_related("history_user").order_by("-history_date")[:limit]
+    steps = (
+        Reply.history.filter(proposal_id=proposal.pk)
+        .exclude(history_change_reason__isnull=True)
+        .exclude(history_change_reason="")
+        .select_related("history_user")
+        .order_by("-history_date")[:limit]
+    )
+    entries = [*moves, *steps]
+    entries.sort(key=lambda entry: entry.history_date, reverse=True)
+    return entries[:limit]
+
+
 def reply_get_for_user(*, user, proposal_pk: int, round: int | None = None) -> Reply:  # noqa: A002
     """A proposal's reply (the latest round unless one is named), for staff."""
     _require_staff(user)
@@ -98,15 +142,73 @@ def divisions_active() -> QuerySet[Division]:
     return Division.objects.filter(is_active=True)
 
 
-def proposals_due(*, user, today: dt.date) -> dict[str, list[Proposal]]:
-    """Overdue and near-due open proposals, for the bureau dashboard."""
+@dataclass(frozen=True)
+class StateCount:
+    """How many proposals are in one state, the earliest reply deadline among them, and how
+    many of them are past it."""
+
+    count: int = 0
+    due: dt.date | None = None
+    overdue: int = 0
+
+
+@dataclass(frozen=True)
+class Workload:
+    """What the bureau's proposals wait for (the to-do list's figures)."""
+
+    by_state: dict[str, StateCount] = field(default_factory=dict)
+    overdue: StateCount = StateCount()
+    due_soon: StateCount = StateCount()
+    to_publish: int = 0
+
+    def state(self, state: str) -> StateCount:
+        return self.by_state.get(state, StateCount())
+
+
+def proposal_workload(*, user, today: dt.date) -> Workload:
+    """Proposals by state with their deadlines, the overdue and the near-due ones (one query),
+    and the signed replies still to publish (one query)."""
     if not can_handle_proposals(user):
-        return {"overdue": [], "near_due": []}
-    base = Proposal.objects.select_related("lead_division").order_by("reply_due")
-    return {
-        "overdue": list(base.overdue(today)),
-        "near_due": list(base.near_due(today)),
-    }
+        return Workload()
+    late, soon = overdue_q(today), near_due_q(today)
+    rows = (
+        Proposal.objects.order_by()
+        .values("state")
+        .annotate(
+            count=Count("pk"),
+            due=Min("reply_due"),
+            late=Count("pk", filter=late),
+            late_due=Min("reply_due", filter=late),
+            soon=Count("pk", filter=soon),
+            soon_due=Min("reply_due", filter=soon),
+        )
+    )
+    by_state, overdue, due_soon = {}, [], []
+    for row in rows:
+        is_open = row["state"] in OPEN_STATES
+        by_state[row["state"]] = StateCount(
+            count=row["count"],
+            due=row["due"] if is_open else None,
+            overdue=row["late"],
+        )
+        if row["late"]:
+            overdue.append((row["late"], row["late_due"]))
+        if row["soon"]:
+            due_soon.append((row["soon"], row["soon_due"]))
+    to_publish = Reply.objects.filter(signed_off_at__isnull=False, published_on__isnull=True)
+
+    def total(parts: list[tuple[int, dt.date]]) -> StateCount:
+        if not parts:
+            return StateCount()
+        count = sum(n for n, _due in parts)
+        return StateCount(count=count, due=min(d for _n, d in parts))
+
+    return Workload(
+        by_state=by_state,
+        overdue=total(overdue),
+        due_soon=total(due_soon),
+        to_publish=to_publish.count(),
+    )
 
 
 def published_replies(

@@ -18,7 +18,7 @@ from portal.models import User
 from portal.services import record_save
 
 from . import deadlines, numbering
-from .choices import ProposalState, ReplyCategory, Satisfaction, SequenceKind
+from .choices import ProposalState, ReplyCategory, SequenceKind, state_after_feedback
 from .models import (
     CoHandler,
     Division,
@@ -438,11 +438,11 @@ def feedback_record(
         ),
         user=user,
     )
-    if satisfaction == Satisfaction.UNSATISFIED:
+    after = state_after_feedback(satisfaction)
+    if after == S.REHANDLING:
         proposal.reply_due = deadlines.rehandle_due(received_on)
-        _move(proposal, S.REHANDLING, user=user, note=satisfaction)
-    else:
-        _move(proposal, S.FEEDBACK, user=user, note=satisfaction)
+    # The note is the satisfaction's code: proposals/hooks.py names each such move.
+    _move(proposal, after, user=user, note=satisfaction)
     return feedback
 
 

@@ -12,7 +12,6 @@ from django.core.paginator import Paginator
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -82,14 +81,10 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
         state=filters.get("state", ""),
         kind=filters.get("kind", ""),
         year=filters.get("year"),
+        waiting=filters.get("waiting", ""),
     )
     page = Paginator(proposals, PER_PAGE).get_page(request.GET.get("page"))
-    today = timezone.localdate()
-    return render(
-        request,
-        "proposals/proposal_list.html",
-        {"search": search, "page_obj": page, "today": today},
-    )
+    return render(request, "proposals/proposal_list.html", {"search": search, "page_obj": page})
 
 
 @staff_required
@@ -132,21 +127,20 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = selectors.proposal_get_for_user(user=request.user, pk=pk)
     replies = list(proposal.replies.all())
     reply = replies[-1] if replies else None
-    history = proposal.history.select_related("history_user").order_by("-history_id")[:30]
+    history = selectors.proposal_history(proposal)
     context = {
         "proposal": proposal,
         "reply": reply,
         "replies": replies,
         "history": history,
-        "today": timezone.localdate(),
         "can_sign_off": services.can_sign_off(request.user, proposal),
         "problems": services.reply_problems(reply) if reply and not reply.is_signed_off else [],
         "assign_form": AssignForm(),
         "reason_form": ReasonForm(),
-        "extend_form": ExtendForm(),
+        # Its own ids: the return and send-back forms on the same page also have a "reason".
+        "extend_form": ExtendForm(auto_id="id_extend_%s"),
         "feedback_form": FeedbackForm(),
         "publish_form": PublishForm(),
-        "co_input_form": CoInputForm(),
         "sign_off_form": SignOffForm(
             initial={
                 "contact_name": proposal.lead_division.contact_name

@@ -3,9 +3,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from proposals.choices import ProposalState
 from proposals.demo import load_proposals_demo
+from proposals.hooks import proposal_todos
 from proposals.models import Proposal, Reply
 
 pytestmark = pytest.mark.django_db
@@ -42,3 +44,11 @@ def test_every_staff_page_renders_for_the_demo(client_of, bureau_user):
         if proposal.replies.exists():
             for name in ("proposals:reply_edit", "proposals:reply_print"):
                 assert client.get(reverse(name, args=[proposal.pk])).status_code == 200
+
+
+def test_the_demo_gives_the_bureau_an_item_of_every_proposal_todo(bureau_user):
+    load_proposals_demo(user=bureau_user)
+    counts = {item.label: item.count for item in proposal_todos(bureau_user, timezone.localdate())}
+    # "Due soon" depends on the day the demo is loaded: its proposals are of 2023 and 2024.
+    empty = [label for label, count in counts.items() if not count and label != "即将到期的提案"]
+    assert empty == []
