@@ -128,5 +128,6 @@ def menu_for(user) -> list[Entry]:
 
 
 def context(request) -> dict:
-    """Template context processor: `menu`, the bar of the request's user."""
-    return {"menu": menu_for(request.user)}
+    """Template context processor: `menu`, the bar of the request's user (none yet on a page
+    for a request refused before sign-in was read, such as a 400)."""
+    return {"menu": menu_for(getattr(request, "user", None))}

@@ -70,7 +70,9 @@ class PickerSelect(forms.Select):
 
     def optgroups(self, name, value, attrs=None):
         chosen = [str(v) for v in value if v not in (None, "")]
-        options = [self.create_option(name, "", "---------", not chosen, 0)]
+        field = getattr(self.choices, "field", None)
+        empty_label = getattr(field, "empty_label", None) or "---------"
+        options = [self.create_option(name, "", empty_label, not chosen, 0)]
         queryset = getattr(self.choices, "queryset", None)
         if chosen and queryset is not None:
             spec = _kinds[self.kind]

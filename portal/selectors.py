@@ -9,9 +9,9 @@ from .models import User
 
 def users_search(*, q: str = "", role: str = ""):
     """Accounts matching a search by user name or full name, and a role."""
-    users = User.objects.select_related("street", "community", "firm", "compound").order_by(
-        "username"
-    )
+    users = User.objects.select_related(
+        "street__district", "community__street", "firm", "compound__community__street"
+    ).order_by("username")
     if q:
         users = users.filter(Q(username__icontains=q) | Q(full_name__icontains=q))
     if role:

@@ -178,7 +178,8 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "var" / "staticfiles"
-MEDIA_URL = "/media/"
+# Uploaded files are never served from a public address: portal/files.py serves each to
+# whoever may read the row that holds it (there is no MEDIA_URL on purpose).
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 # Outside production, whitenoise serves straight from static/ (no collectstatic needed).
 WHITENOISE_USE_FINDERS = not PRODUCTION

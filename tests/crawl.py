@@ -52,7 +52,7 @@ def raw_codes() -> set[str]:
     return codes
 
 
-class _Page(HTMLParser):
+class PageText(HTMLParser):
     """The links of a page and the texts of its cells, badges and history lines."""
 
     WATCHED_TAGS = {"td", "th", "dd"}
@@ -93,9 +93,27 @@ class _Page(HTMLParser):
             buffer.append(data)
 
 
+def text_problems(page: PageText | str, codes: set[str] | None = None) -> list[str]:
+    """Raw codes and English-only texts in a page's cells, badges, `dd`s and history lines."""
+    if isinstance(page, str):
+        html, page = page, PageText()
+        page.feed(html)
+    codes = raw_codes() if codes is None else codes
+    problems = []
+    for text in page.texts:
+        words = set(WORD.findall(text))
+        raw = sorted(c for c in codes if (c in text if " " in c else c in words))
+        if raw:
+            problems.append(f"raw code {raw} in {text[:80]!r}")
+        elif ENGLISH_ONLY.match(text):
+            problems.append(f"English text {text[:80]!r}")
+    return problems
+
+
 @dataclass
 class CrawlResult:
     pages: list[str] = field(default_factory=list)
+    html_pages: list[str] = field(default_factory=list)  # the pages a browser would show
     problems: list[str] = field(default_factory=list)
     routes: Counter = field(default_factory=Counter)
 
@@ -143,19 +161,15 @@ def crawl(client, start: list[str], *, codes: set[str] | None = None) -> CrawlRe
         content_type = response.get("Content-Type", "")
         if "text/html" not in content_type:
             continue
+        if status == 200:
+            result.html_pages.append(url)
         html = response.content.decode()
         for phrase in ENGLISH_ERRORS:
             if f"<title>{phrase}" in html or f"<h1>{phrase}" in html:
                 result.problems.append(f"{url}: an English error page ({phrase})")
-        page = _Page()
+        page = PageText()
         page.feed(html)
-        for text in page.texts:
-            words = set(WORD.findall(text))
-            raw = sorted(c for c in codes if (c in text if " " in c else c in words))
-            if raw:
-                result.problems.append(f"{url}: raw code {raw} in {text[:80]!r}")
-            elif ENGLISH_ONLY.match(text):
-                result.problems.append(f"{url}: English text {text[:80]!r}")
+        result.problems.extend(f"{url}: {problem}" for problem in text_problems(page, codes))
         if status >= 300:
             continue
         for href in page.links:

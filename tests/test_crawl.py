@@ -7,31 +7,20 @@ from __future__ import annotations
 import pytest
 from django.db import transaction
 from django.test import Client
-from django.test.utils import override_settings
 from django.urls import reverse
 
-from portal.demo import DEMO_PASSWORD, load_demo
+from portal.demo import DEMO_PASSWORD
 from tests.crawl import crawl
+from tests.demo import load_demo_for_tests
 
-FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 ROLES = ["bureau", "street", "community", "association", "firm", "committee"]
 
 
 @pytest.fixture(scope="module")
 def demo_city(django_db_setup, django_db_blocker):
     """The demo city, loaded once for this module and rolled back after it."""
-    with (
-        django_db_blocker.unblock(),
-        override_settings(PASSWORD_HASHERS=FAST_HASHER),
-        transaction.atomic(),
-    ):
-        from django.contrib.auth import get_user_model
-
-        load_demo()
-        # The demo hashes its password with the slow hasher once; the test signs in often.
-        for user in get_user_model().objects.filter(username__startswith="demo_"):
-            user.set_password(DEMO_PASSWORD)
-            user.save(update_fields=["password"])
+    with django_db_blocker.unblock(), transaction.atomic():
+        load_demo_for_tests()
         yield
         transaction.set_rollback(True)
 

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import polib
+from django.apps import apps
 from django.utils import translation
 
+from portal import history
+
+PORTAL_APPS = {"portal", "companies", "credit", "funds", "proposals"}
 LOCALE = Path(__file__).resolve().parent.parent / "locale" / "zh_Hans" / "LC_MESSAGES"
 
 
@@ -49,3 +54,34 @@ def test_english_once_chosen_in_the_footer(client):
     response = client.get("/")
     assert '<html lang="en">' in response.content.decode()
     assert "Sign in" in response.content.decode()
+
+
+LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
+
+
+def _untranslated(label) -> bool:
+    """A label that still reads in English under Chinese (a code such as "A" is no word)."""
+    with translation.override("zh-hans"):
+        return bool(LATIN_WORD.search(str(label)))
+
+
+def test_every_choice_of_every_model_has_a_chinese_label():
+    missing = sorted(
+        f"{model._meta.label}.{field.name}={value!r}: {label}"
+        for model in apps.get_models()
+        if model._meta.app_label in PORTAL_APPS
+        for field in model._meta.get_fields()
+        for value, label in getattr(field, "flatchoices", None) or []
+        if _untranslated(label)
+    )
+    assert missing == []
+
+
+def test_every_recorded_reason_and_state_has_a_chinese_label():
+    missing = sorted(
+        f"{model.__name__}: {code} → {label}"
+        for model, (reasons, states) in history.registered().items()
+        for code, label in {**reasons, **states}.items()
+        if _untranslated(label)
+    )
+    assert missing == []

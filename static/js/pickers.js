@@ -14,6 +14,11 @@
 
   document.querySelectorAll("select[data-picker]").forEach(function (select) {
     const url = select.dataset.picker;
+    // Tom Select takes over the label's "for"; the original select keeps its name this way.
+    const label = select.id && document.querySelector('label[for="' + select.id + '"]');
+    if (label && !select.hasAttribute("aria-label")) {
+      select.setAttribute("aria-label", label.textContent.trim());
+    }
     new TomSelect(select, {
       valueField: "value",
       labelField: "text",
