@@ -5,6 +5,14 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from portal.choices import Role
+
+# Who files fund uses, records the owners' vote, accepts the work: the managing firm and the
+# owners' committee of the compound.
+APPLICANT_ROLES = (Role.FIRM, Role.OWNERS_COMMITTEE)
+# Who follows up the overdue items of maintenance plans.
+OVERDUE_ROLES = (Role.BUREAU, Role.STREET)
+
 
 class EntryKind(models.TextChoices):
     """What moved money on a sub-account; credits are positive, debits negative."""

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from decimal import Decimal
 
 from django import forms
 from django.core.validators import FileExtensionValidator
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from portal.pickers import picker_field
+
+from . import selectors
 from .choices import EmergencyKind, FundingSource, ItemProgress, Scope
-from .models import EVIDENCE_EXTENSIONS
+from .models import EVIDENCE_EXTENSIONS, evidence_max_bytes, validate_evidence_size
 
 
 def money_field(label, *, required: bool = True) -> forms.DecimalField:
@@ -43,9 +50,34 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
+# What people add to a building's or a unit's number: 2栋, 2号楼, 2幢, 2#; 1单元.
+BUILDING_SUFFIX = re.compile(r"(号楼|栋|幢|楼|号|#)$")
+UNIT_SUFFIX = re.compile(r"(单元|号)$")
+
+
+def name_key(text: str, suffix: re.Pattern) -> str:
+    """How a building or unit is compared: ２栋, 2 栋 and 2号楼 are all the building 2."""
+    text = "".join(unicodedata.normalize("NFKC", text or "").split())
+    return suffix.sub("", text)
+
+
+def match_name(text: str, stored: list[str], suffix: re.Pattern) -> str | None:
+    """The stored name that `text` means (the ledger stores "2" and shows "2栋"), or None."""
+    wanted = name_key(text, suffix)
+    for name in stored:
+        if name_key(name, suffix) == wanted:
+            return name
+    return None
+
+
 class ScopeMixin(forms.Form):
     scope = forms.ChoiceField(label=_("Who shares the cost"), choices=Scope.choices)
-    building = forms.CharField(label=_("Building"), max_length=20, required=False)
+    building = forms.CharField(
+        label=_("Building"),
+        max_length=20,
+        required=False,
+        help_text=_("As the fund ledger names it, such as 2 or 2栋."),
+    )
     unit = forms.CharField(label=_("Unit"), max_length=20, required=False)
 
     def clean(self):
@@ -55,7 +87,52 @@ class ScopeMixin(forms.Form):
             self.add_error("building", _("Name the building for this scope."))
         if scope == Scope.UNIT and not data.get("unit"):
             self.add_error("unit", _("Name the unit for this scope."))
+        compound = data.get("compound")
+        if compound is not None and scope in (Scope.BUILDING, Scope.UNIT):
+            self._match_scope(data, compound, scope)
         return data
+
+    def _match_scope(self, data: dict, compound, scope: str) -> None:
+        """Take the building and unit as the fund ledger stores them ("2栋" is its building
+        "2"), or say which buildings and units there are."""
+        if not data.get("building") or "building" in self.errors:
+            return
+        buildings = selectors.compound_buildings(compound=compound)
+        building = match_name(data["building"], list(buildings), BUILDING_SUFFIX)
+        if building is None:
+            names = [gettext("Building %(b)s") % {"b": b} for b in buildings]
+            self.add_error(
+                "building",
+                gettext(
+                    "The fund ledger of %(compound)s has no building “%(building)s”; "
+                    "its buildings are: %(names)s."
+                )
+                % {"compound": compound.name, "building": data["building"], "names": _list(names)},
+            )
+            return
+        data["building"] = building
+        if scope != Scope.UNIT or not data.get("unit") or "unit" in self.errors:
+            return
+        unit = match_name(data["unit"], buildings[building], UNIT_SUFFIX)
+        if unit is None:
+            names = [gettext("Unit %(u)s") % {"u": u} for u in buildings[building]]
+            self.add_error(
+                "unit",
+                gettext(
+                    "Building %(building)s of the fund ledger has no unit “%(unit)s”; "
+                    "its units are: %(names)s."
+                )
+                % {"building": building, "unit": data["unit"], "names": _list(names)},
+            )
+            return
+        data["unit"] = unit
+
+
+def _list(names: list[str], most: int = 30) -> str:
+    """A list for a sentence, the Chinese way (、), cut after `most` names."""
+    if not names:
+        return "—"
+    return "、".join(names[:most]) + ("…" if len(names) > most else "")
 
 
 class EmergencyForm(ScopeMixin):
@@ -67,24 +144,27 @@ class EmergencyForm(ScopeMixin):
     quote_file = forms.FileField(
         label=_("Quote"),
         required=False,
-        validators=[FileExtensionValidator(EVIDENCE_EXTENSIONS)],
-        help_text=_("JPG, PNG or PDF"),
+        validators=[FileExtensionValidator(EVIDENCE_EXTENSIONS), validate_evidence_size],
+        widget=forms.ClearableFileInput(attrs={"accept": ".jpg,.jpeg,.png,.pdf"}),
     )
-    evidence = MultipleFileField(
-        label=_("Evidence photos"), required=False, help_text=_("JPG, PNG or PDF")
-    )
+    evidence = MultipleFileField(label=_("Evidence photos"), required=False)
 
     field_order = ["compound", "kind", "title", "description", "scope", "building", "unit"]
 
     def __init__(self, *args, compounds, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["compound"].queryset = compounds
+        picker_field(self, "compound", "fund-compound", queryset=compounds)
+        limits = _("JPG, PNG or PDF, at most %(size)s") % {
+            "size": filesizeformat(evidence_max_bytes())
+        }
+        self.fields["quote_file"].help_text = self.fields["evidence"].help_text = limits
 
     def clean_evidence(self):
         files = self.cleaned_data.get("evidence") or []
         for f in files:
             if f.name.rsplit(".", 1)[-1].lower() not in EVIDENCE_EXTENSIONS:
                 raise forms.ValidationError(_("Upload JPG, PNG or PDF files only."))
+            validate_evidence_size(f)
         return files
 
 
@@ -110,7 +190,7 @@ class OrdinaryForm(ScopeMixin):
 
     def __init__(self, *args, compounds, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["compound"].queryset = compounds
+        picker_field(self, "compound", "fund-compound", queryset=compounds)
 
 
 class VoteForm(forms.Form):
@@ -165,7 +245,8 @@ class PlanCreateForm(forms.Form):
 
     def __init__(self, *args, compounds, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["compound"].queryset = compounds
+        # The firm's own compounds: the registry's compound picker shows the same rows.
+        picker_field(self, "compound", "compound", queryset=compounds)
 
 
 class PlanItemForm(forms.Form):

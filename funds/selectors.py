@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -24,12 +25,14 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from companies.models import Compound
+from portal.choices import Role
 from portal.scoping import compound_filter
 
-from .choices import EMERGENCY_WAITING, EmergencyStatus, PlanStatus
+from .choices import EMERGENCY_WAITING, EmergencyStatus, ItemProgress, OrdinaryStatus, PlanStatus
 from .models import (
     CENT,
     EmergencyApplication,
+    EmergencyEvidence,
     Entry,
     FundAccount,
     FundNotice,
@@ -38,8 +41,10 @@ from .models import (
     MaintenancePlanItem,
     OrdinaryApplication,
     Posting,
+    item_overdue_q,
 )
-from .services import needs_top_up, top_up_ratio
+from .services import needs_top_up, plan_late_q, top_up_ratio
+from .sharing import split_by_weight
 
 ZERO = Value(Decimal("0.00"), output_field=DecimalField(max_digits=14, decimal_places=2))
 
@@ -136,6 +141,7 @@ class StepCount:
     count: int
     overdue: int
     oldest_filed_at: dt.datetime | None
+    earliest_due: dt.datetime | None = None
 
 
 def emergency_board(*, user) -> list[StepCount]:
@@ -150,6 +156,7 @@ def emergency_board(*, user) -> list[StepCount]:
             count=Count("pk"),
             overdue=Count("pk", filter=Q(step_due_at__lt=now)),
             oldest=Min("filed_at"),
+            earliest_due=Min("step_due_at"),
         )
         .order_by()
     }
@@ -160,9 +167,69 @@ def emergency_board(*, user) -> list[StepCount]:
             count=rows.get(s, {}).get("count", 0),
             overdue=rows.get(s, {}).get("overdue", 0),
             oldest_filed_at=rows.get(s, {}).get("oldest"),
+            earliest_due=rows.get(s, {}).get("earliest_due"),
         )
         for s in EMERGENCY_WAITING
     ]
+
+
+def emergency_status_counts(*, user) -> dict[str, int]:
+    """How many of the user's emergency applications are at each status (one query)."""
+    rows = (
+        EmergencyApplication.objects.filter(compound_filter(user, via="compound"))
+        .values("status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {row["status"]: row["n"] for row in rows}
+
+
+def evidence_for_user(*, user) -> QuerySet[EmergencyEvidence]:
+    """The evidence files of the emergency applications the user may read."""
+    return EmergencyEvidence.objects.filter(compound_filter(user, via="application__compound"))
+
+
+@dataclass(frozen=True)
+class ShareRow:
+    household: Household
+    share: Decimal
+
+
+def emergency_cost_shares(*, application: EmergencyApplication) -> list[ShareRow]:
+    """Each household's share of the quoted cost, split as the approval will post it: by
+    floor area over the scope, to the cent, the leftover cents by the same rule
+    (`services.cost_shares`); in building, unit and room order."""
+    households = sorted(
+        Household.objects.filter(account__compound_id=application.compound_id)
+        .in_scope(scope=application.scope, building=application.building, unit=application.unit)
+        .only("pk", "building", "unit", "room", "floor_area", "owner_name"),
+        key=lambda h: (natural_key(h.building), natural_key(h.unit), natural_key(h.room), h.pk),
+    )
+    if not households:
+        return []
+    shares = split_by_weight(application.quote_amount, [(h.pk, h.floor_area) for h in households])
+    return [ShareRow(household=h, share=shares[h.pk]) for h in households]
+
+
+def natural_key(text: str) -> tuple:
+    """Building 2 before building 10, as people count (the database sorts "10" first)."""
+    return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text or ""))
+
+
+def compound_buildings(*, compound: Compound) -> dict[str, list[str]]:
+    """The buildings of a compound's fund ledger, each with its units, as they are stored."""
+    buildings: dict[str, list[str]] = {}
+    rows = (
+        Household.objects.filter(account__compound=compound)
+        .values_list("building", "unit")
+        .distinct()
+        .order_by("building", "unit")
+    )
+    for building, unit in rows:
+        units = buildings.setdefault(building, [])
+        if unit:
+            units.append(unit)
+    return buildings
 
 
 # ---------------------------------------------------------------- ordinary use
@@ -293,3 +360,124 @@ def compound_public_plan(*, compound: Compound) -> tuple[MaintenancePlan | None,
         .first()
     )
     return plan, (plan_items(plan=plan) if plan else [])
+
+
+# ---------------------------------------------------------------- the workbench
+
+
+def ordinary_work(*, user, today: dt.date) -> dict[str, int]:
+    """The user's ordinary uses by the step they wait for (one query): `vote_due` those whose
+    owners' vote may be recorded (the publicity is over), and one count per later step."""
+    publicised = Q(status=OrdinaryStatus.PUBLICISED)
+    return OrdinaryApplication.objects.filter(compound_filter(user, via="compound")).aggregate(
+        vote_due=Count("pk", filter=publicised & Q(publicity_end__lt=today)),
+        **{
+            status: Count("pk", filter=Q(status=status))
+            for status in (
+                OrdinaryStatus.VOTED,
+                OrdinaryStatus.APPROVED,
+                OrdinaryStatus.FIRST_PAID,
+                OrdinaryStatus.ACCEPTED,
+            )
+        },
+    )
+
+
+PLAN_WAITING = (
+    PlanStatus.DRAFT,
+    PlanStatus.RETURNED,
+    PlanStatus.SUBMITTED,
+    PlanStatus.STREET_PASSED,
+)
+
+
+def _plans_acted_on(*, user) -> QuerySet[MaintenancePlan]:
+    """The plans in the user's area; for a firm, only those it declared (it acts on no other)."""
+    plans = MaintenancePlan.objects.filter(compound_filter(user, via="compound"))
+    if user.role == Role.FIRM:
+        plans = plans.filter(firm_id=user.firm_id)
+    return plans
+
+
+def plan_work(*, user, today: dt.date) -> dict[str, dict]:
+    """For each waiting status of a plan: how many, how many late, the earliest year (one
+    query). `{"draft": {"count": 2, "late": 1, "year": 2026}, ...}`"""
+    late = plan_late_q(today)
+    aggregates = {}
+    for status in PLAN_WAITING:
+        at = Q(status=status)
+        aggregates[f"{status}__count"] = Count("pk", filter=at)
+        aggregates[f"{status}__late"] = Count("pk", filter=at & late)
+        aggregates[f"{status}__year"] = Min("year", filter=at)
+    row = _plans_acted_on(user=user).aggregate(**aggregates)
+    return {
+        status: {key: row[f"{status}__{key}"] for key in ("count", "late", "year")}
+        for status in PLAN_WAITING
+    }
+
+
+def plan_item_work(*, user, today: dt.date) -> dict[str, int]:
+    """Items of approved plans that are not done: `due` those whose month has come (the
+    firm reports on them), `overdue` those whose month is over (one query)."""
+    items = MaintenancePlanItem.objects.filter(compound_filter(user, via="plan__compound"))
+    if user.role == Role.FIRM:
+        items = items.filter(plan__firm_id=user.firm_id)
+    return items.aggregate(
+        due=Count("pk", filter=item_overdue_q(today, this_month=True)),
+        overdue=Count("pk", filter=item_overdue_q(today)),
+    )
+
+
+def plan_status_counts(*, user) -> dict[str, int]:
+    rows = _plans_acted_on(user=user).values("status").annotate(n=Count("pk")).order_by()
+    return {row["status"]: row["n"] for row in rows}
+
+
+def plans_overdue(*, user, today: dt.date, limit: int = 10) -> tuple[list[MaintenancePlan], int]:
+    """Plans that are late (not approved by their due month) or have overdue items, most
+    overdue items first; the first `limit` and how many there are (two queries)."""
+    plans = (
+        plans_for_user(user=user)
+        .annotate(
+            overdue_items=Count("items", filter=item_overdue_q(today, item="items__", plan=""))
+        )
+        .filter(Q(overdue_items__gt=0) | plan_late_q(today))
+        .order_by("-overdue_items", "year", "compound__code")
+    )
+    return list(plans[:limit]), plans.count()
+
+
+def compound_plans_progress(*, user, today: dt.date, limit: int = 3) -> list[MaintenancePlan]:
+    """The latest plans of the user's compounds with their progress: items `done` and
+    `overdue_items` (one query)."""
+    return list(
+        plans_for_user(user=user).annotate(
+            done=Count("items", filter=Q(items__progress=ItemProgress.DONE)),
+            overdue_items=Count("items", filter=item_overdue_q(today, item="items__", plan="")),
+        )[:limit]
+    )
+
+
+def emergencies_latest(*, user, limit: int = 5) -> list[EmergencyApplication]:
+    return list(emergencies_for_user(user=user).order_by("-filed_at", "-pk")[:limit])
+
+
+def ordinaries_latest(*, user, limit: int = 5) -> list[OrdinaryApplication]:
+    return list(ordinaries_for_user(user=user).order_by("-filed_at", "-pk")[:limit])
+
+
+def ordinaries_waiting_for_vote(*, user, limit: int = 5) -> list[OrdinaryApplication]:
+    """Ordinary uses publicised to the owners, whose vote is still to be recorded."""
+    return list(
+        ordinaries_for_user(user=user)
+        .filter(status=OrdinaryStatus.PUBLICISED)
+        .order_by("publicity_end", "pk")[:limit]
+    )
+
+
+def emergencies_rejected(*, user, limit: int = 3) -> list[EmergencyApplication]:
+    return list(
+        emergencies_for_user(user=user)
+        .filter(status=EmergencyStatus.REJECTED)
+        .order_by("-rejected_at", "-pk")[:limit]
+    )

@@ -14,12 +14,14 @@ from .common import (
     ScopedWork,
     default_first_payment_ratio,
     default_step_hours,
+    evidence_max_bytes,
     mask_name,
+    validate_evidence_size,
 )
 from .emergency import EmergencyApplication, EmergencyEvidence, EmergencyQuerySet
 from .notices import FundNotice
 from .ordinary import OrdinaryApplication, OwnersVote
-from .plans import MaintenancePlan, MaintenancePlanItem, PlanItemQuerySet
+from .plans import MaintenancePlan, MaintenancePlanItem, PlanItemQuerySet, item_overdue_q
 
 __all__ = [
     "AREA",
@@ -43,5 +45,8 @@ __all__ = [
     "ScopedWork",
     "default_first_payment_ratio",
     "default_step_hours",
+    "evidence_max_bytes",
+    "item_overdue_q",
     "mask_name",
+    "validate_evidence_size",
 ]

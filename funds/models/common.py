@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from ..choices import Scope
@@ -15,6 +16,25 @@ MONEY = {"max_digits": 14, "decimal_places": 2}
 AREA = {"max_digits": 12, "decimal_places": 2}
 CENT = Decimal("0.01")
 EVIDENCE_EXTENSIONS = ["jpg", "jpeg", "png", "pdf"]
+# A phone photo or a scanned quote; a bigger upload is refused (FUNDS_EVIDENCE_MAX_BYTES).
+EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
+
+
+def evidence_max_bytes() -> int:
+    return getattr(settings, "FUNDS_EVIDENCE_MAX_BYTES", EVIDENCE_MAX_BYTES)
+
+
+def validate_evidence_size(upload) -> None:
+    """Refuse a quote or evidence file larger than the limit when it is uploaded."""
+    if not upload or getattr(upload, "_committed", False):
+        return  # a stored file was checked when it came; reading its size would open it
+    limit = evidence_max_bytes()
+    size = getattr(upload, "size", None)  # a history row holds the file's name only
+    if size is not None and size > limit:
+        raise ValidationError(
+            _("The file is too large: at most %(limit)s.") % {"limit": filesizeformat(limit)},
+            code="file_size",
+        )
 
 
 def mask_name(name: str) -> str:

@@ -13,7 +13,14 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from ..choices import EMERGENCY_WAITING, EmergencyKind, EmergencyStatus
-from .common import CENT, EVIDENCE_EXTENSIONS, MONEY, ScopedWork, default_step_hours
+from .common import (
+    CENT,
+    EVIDENCE_EXTENSIONS,
+    MONEY,
+    ScopedWork,
+    default_step_hours,
+    validate_evidence_size,
+)
 
 
 class EmergencyQuerySet(models.QuerySet):
@@ -43,7 +50,7 @@ class EmergencyApplication(ScopedWork):
         _("quote"),
         upload_to="funds/quotes/%Y/%m/",
         blank=True,
-        validators=[FileExtensionValidator(EVIDENCE_EXTENSIONS)],
+        validators=[FileExtensionValidator(EVIDENCE_EXTENSIONS), validate_evidence_size],
     )
     status = models.CharField(
         _("status"), max_length=20, choices=EmergencyStatus.choices, default=EmergencyStatus.FILED
@@ -133,7 +140,7 @@ class EmergencyEvidence(models.Model):
     file = models.FileField(
         _("file"),
         upload_to="funds/evidence/%Y/%m/",
-        validators=[FileExtensionValidator(EVIDENCE_EXTENSIONS)],
+        validators=[FileExtensionValidator(EVIDENCE_EXTENSIONS), validate_evidence_size],
     )
     uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
     uploaded_by = models.ForeignKey(

@@ -83,14 +83,29 @@ class MaintenancePlan(models.Model):
         return self.status in (PlanStatus.DRAFT, PlanStatus.RETURNED)
 
 
+def item_overdue_q(
+    today: dt.date, *, item: str = "", plan: str = "plan__", this_month: bool = False
+) -> Q:
+    """An item of an approved plan whose planned month is over and that is not done; with
+    `this_month`, also those planned for this month (the items the firm reports on now).
+
+    `item` and `plan` are the paths to the item and to its plan from the model filtered:
+    `("", "plan__")` from an item, `("items__", "")` from a plan (in an aggregate's filter)."""
+    month = f"{item}planned_month__{'lte' if this_month else 'lt'}"
+    return (
+        (
+            Q(**{f"{plan}year__lt": today.year})
+            | Q(**{f"{plan}year": today.year, month: today.month})
+        )
+        & Q(**{f"{plan}status": PlanStatus.APPROVED})
+        & ~Q(**{f"{item}progress": ItemProgress.DONE})
+    )
+
+
 class PlanItemQuerySet(models.QuerySet):
     def overdue(self, today: dt.date | None = None) -> PlanItemQuerySet:
         """Items of approved plans whose planned month is over and that are not done."""
-        today = today or timezone.localdate()
-        return self.filter(
-            Q(plan__year__lt=today.year) | Q(plan__year=today.year, planned_month__lt=today.month),
-            plan__status=PlanStatus.APPROVED,
-        ).exclude(progress=ItemProgress.DONE)
+        return self.filter(item_overdue_q(today or timezone.localdate()))
 
 
 class MaintenancePlanItem(models.Model):

@@ -19,7 +19,6 @@ from .emergency import (
     emergency_reject,
 )
 from .ledger import (
-    _post,
     account_open,
     cost_shares,
     deposit_post,
@@ -49,13 +48,14 @@ from .plans import (
     plan_item_add,
     plan_item_progress,
     plan_item_remove,
+    plan_late_q,
     plan_overdue_items,
+    plan_review_due,
     plan_street_review,
     plan_submit,
 )
 
 __all__ = [
-    "_post",  # the demo posts all initial deposits of an account as one posting
     "account_open",
     "clean_money",
     "cost_shares",
@@ -89,7 +89,9 @@ __all__ = [
     "plan_item_add",
     "plan_item_progress",
     "plan_item_remove",
+    "plan_late_q",
     "plan_overdue_items",
+    "plan_review_due",
     "plan_street_review",
     "plan_submit",
     "posting_reverse",

@@ -7,6 +7,7 @@ import datetime as dt
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -226,6 +227,21 @@ def plan_is_late(plan: MaintenancePlan, today: dt.date | None = None) -> bool:
         plan.year,
         plan_due_month(),
     )
+
+
+def plan_late_q(today: dt.date) -> Q:
+    """The plans `plan_is_late` finds late, as a filter: not approved, and the due month of
+    their year is over."""
+    due_passed = Q(year__lt=today.year)
+    if today.month > plan_due_month():
+        due_passed |= Q(year=today.year)
+    return due_passed & ~Q(status=PlanStatus.APPROVED)
+
+
+def plan_review_due(year: int) -> dt.date:
+    """The last day a plan of `year` may be approved on time (the end of its due month)."""
+    month = plan_due_month()
+    return dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
 
 
 def plan_overdue_items(plan: MaintenancePlan, today: dt.date | None = None):

@@ -9,11 +9,9 @@ from django.forms import Form
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
-from portal.choices import Role
 from portal.scoping import is_bureau
 
 PER_PAGE = 50
-APPLICANT_ROLES = (Role.FIRM, Role.OWNERS_COMMITTEE)
 
 
 def _page(request: HttpRequest, queryset, per_page: int = PER_PAGE):

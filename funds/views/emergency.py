@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,9 +17,9 @@ from portal.choices import Role
 from portal.web import add_service_errors
 
 from .. import selectors, services
-from ..choices import EMERGENCY_WAITING, EmergencyStatus
+from ..choices import APPLICANT_ROLES, EMERGENCY_WAITING, EmergencyStatus
 from ..forms import ApproveForm, EmergencyForm, RejectForm
-from .common import APPLICANT_ROLES, _error_message, _form_errors_message, _page
+from .common import _error_message, _form_errors_message, _page
 
 
 @login_required
@@ -87,6 +89,9 @@ def emergency_detail(request: HttpRequest, pk: int) -> HttpResponse:
     application = selectors.emergency_get_for_user(user=request.user, pk=pk)
     actions = _emergency_actions(request.user, application)
     can_reject = any(actions[k] for k in ("can_certify", "can_confirm", "can_approve"))
+    waiting = application.status in EMERGENCY_WAITING
+    # While it waits, the approvers see what each household would pay of the quote.
+    shares = selectors.emergency_cost_shares(application=application) if waiting else []
     return render(
         request,
         "funds/emergency_detail.html",
@@ -98,7 +103,10 @@ def emergency_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "approve_form": ApproveForm(initial={"amount": application.quote_amount}),
             "reject_form": RejectForm(),
             "can_reject": can_reject,
-            "waiting": application.status in EMERGENCY_WAITING,
+            "waiting": waiting,
+            "shares_page": _page(request, shares) if shares else None,
+            "shares_count": len(shares),
+            "shares_total": sum((row.share for row in shares), Decimal("0.00")),
             **actions,
         },
     )

@@ -15,9 +15,9 @@ from portal.choices import Role
 from portal.web import add_service_errors
 
 from .. import selectors, services
-from ..choices import OrdinaryStatus
+from ..choices import APPLICANT_ROLES, OrdinaryStatus
 from ..forms import AcceptForm, OrdinaryForm, ReviewForm, VoteForm
-from .common import APPLICANT_ROLES, _error_message, _form_errors_message, _page
+from .common import _error_message, _form_errors_message, _page
 
 
 @login_required

@@ -16,7 +16,7 @@ from portal.scoping import is_bureau
 from portal.web import add_service_errors
 
 from .. import selectors, services
-from ..choices import PLAN_EDITABLE, PlanStatus
+from ..choices import OVERDUE_ROLES, PLAN_EDITABLE, PlanStatus
 from ..forms import (
     PlanCreateForm,
     PlanDeductForm,
@@ -26,8 +26,6 @@ from ..forms import (
     ReviewForm,
 )
 from .common import _error_message, _form_errors_message, _page
-
-OVERDUE_ROLES = (Role.BUREAU, Role.STREET)
 
 
 @login_required

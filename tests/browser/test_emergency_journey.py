@@ -12,6 +12,13 @@ from .conftest import sign_in
 pytestmark = pytest.mark.browser
 
 
+def _pick(page, name: str, text: str) -> None:
+    """Choose in a searchable picker (Tom Select): type, then take the server's answer."""
+    page.locator(f".ts-wrapper:has(#id_{name}-ts-control) .ts-control").click()
+    page.keyboard.type(text)
+    page.locator(f"#id_{name}-ts-dropdown .option", has_text=text).first.click()
+
+
 def _act(page, button_id: str) -> None:
     with page.expect_navigation():
         page.locator(f"#{button_id}").click()
@@ -24,12 +31,13 @@ def test_emergency_from_filing_to_public_notice(
     settings.MEDIA_ROOT = tmp_path
     sign_in(page, firm_user.username)
     page.goto("/funds/emergency/new/")
-    page.select_option("select[name=compound]", str(account_a.compound.pk))
+    _pick(page, "compound", account_a.compound.name)
+    assert page.locator("select[name=compound]").input_value() == str(account_a.compound.pk)
     page.select_option("select[name=kind]", "leak")
     page.fill("input[name=title]", "1号楼屋面渗漏")
     page.fill("textarea[name=description]", "顶层住户漏水")
     page.select_option("select[name=scope]", "building")
-    page.fill("input[name=building]", "1")
+    page.fill("input[name=building]", "1栋")  # as the ledger shows it
     page.fill("input[name=quote_amount]", "2757.50")
     with page.expect_navigation():
         page.locator("#main form button[type=submit]").click()
@@ -54,4 +62,4 @@ def test_emergency_from_filing_to_public_notice(
         page.get_by_text(notice.title).click()
     shares = page.locator("#shares").inner_text()
     assert "张**" in shares and "张三丰" not in page.content()
-    assert "2757.50" in shares
+    assert "¥2,757.50" in shares
