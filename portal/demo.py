@@ -22,8 +22,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils.module_loading import autodiscover_modules
+from django.utils.translation import gettext as _
 
 from .choices import Role
 from .models import District, User
@@ -32,6 +34,10 @@ from .models import District, User
 DEMO_SEED = 20240612
 DEMO_PASSWORD = "Demo-2026-portal"  # noqa: S105 — documented demo password, printed by load_demo
 DEMO_REASON = "demo data"
+
+
+class DemoRefused(Exception):
+    """The demo may not be loaded here."""
 
 
 def stream(seed: int, name: str) -> random.Random:
@@ -73,7 +79,10 @@ def demo_step(name: str) -> Callable[[DemoStep], DemoStep]:
 
 def load_demo(*, seed: int = DEMO_SEED) -> DemoContext | None:
     """Load the demo city into an empty portal; with areas already there (a real city, or
-    the demo loaded before), do nothing and return None."""
+    the demo loaded before), do nothing and return None. Never in production: demo accounts
+    with a published password would open the bureau's portal to anyone."""
+    if settings.PRODUCTION:
+        raise DemoRefused(_("The demo is not loaded in production (DJANGO_ENV=production)."))
     if District.objects.exists():
         return None
     autodiscover_modules("demo")  # the apps' steps

@@ -1,10 +1,18 @@
-"""Chinese by default: the language is the one the user chose in the footer, not the browser's."""
+"""Request-wide rules: Chinese by default, and how long a session lasts."""
 
 from __future__ import annotations
 
+import time
+
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
+from django.utils.translation import gettext as _
+
+from .choices import Role
 
 
 class ChosenLanguageMiddleware(LocaleMiddleware):
@@ -17,3 +25,50 @@ class ChosenLanguageMiddleware(LocaleMiddleware):
             code = settings.LANGUAGE_CODE
         translation.activate(code)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class SessionLimitsMiddleware:
+    """A session ends when idle too long (30 minutes for the bureau, whose account can change
+    the registry and approve money) and, whatever the activity, after a working day.
+
+    The last activity is written at most once a minute, and never by an htmx poll (a progress
+    bar left open must not keep a desk's session alive)."""
+
+    STARTED, SEEN = "portal_session_started", "portal_session_seen"
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            ended = self._ended(request, user)
+            if ended:
+                return ended
+        response = self.get_response(request)
+        # Signed in by this very request (the login form): the clocks start now.
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and self.STARTED not in request.session:
+            request.session[self.STARTED] = request.session[self.SEEN] = int(time.time())
+        return response
+
+    def _ended(self, request, user):
+        now = int(time.time())
+        session = request.session
+        started = session.setdefault(self.STARTED, now)
+        seen = session.get(self.SEEN, started)
+        idle_minutes = (
+            settings.PORTAL_IDLE_MINUTES_BUREAU
+            if user.role == Role.BUREAU
+            else settings.PORTAL_IDLE_MINUTES
+        )
+        if now - seen > idle_minutes * 60 or now - started > settings.PORTAL_SESSION_HOURS * 3600:
+            logout(request)
+            messages.info(
+                request,
+                _("You were signed out after a time without activity. Sign in again to go on."),
+            )
+            return redirect_to_login(request.get_full_path())
+        if now - seen >= 60 and not request.headers.get("HX-Request"):
+            session[self.SEEN] = now
+        return None

@@ -101,6 +101,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "portal.middleware.SessionLimitsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into its lockout response.
@@ -151,7 +152,13 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "portal.passwords.ContextWordsValidator"},
+    {"NAME": "portal.passwords.ChineseCommonPasswordValidator"},
 ]
+# Names a guesser tries first: the city's and the bureau's, in characters and pinyin.
+PORTAL_PASSWORD_CONTEXT_WORDS = env_list(
+    "PORTAL_PASSWORD_CONTEXT_WORDS", "吉林,jilin,吉林市,jilinshi,住建,zhujian,住建局,zhujianju,物业,wuye"
+)
 CSRF_FAILURE_VIEW = "portal.views.csrf_failure"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "portal:dashboard"
@@ -164,7 +171,10 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False  # no banner on every manage.py command
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)
+# Behind reverse proxies the address that connects is the proxy's: count the person's from
+# X-Forwarded-For (portal/web.py client_ip), or anyone could lock anyone out with five tries.
+PORTAL_PROXY_COUNT = env_int("PORTAL_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "portal.web.client_ip"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -255,6 +265,7 @@ CREDIT_EVIDENCE_MAX_BYTES = env_int("CREDIT_EVIDENCE_MAX_BYTES", 5 * 1024 * 1024
 CREDIT_ATTACHMENT_MAX_BYTES = env_int("CREDIT_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024)
 CREDIT_MAX_ATTACHMENTS = env_int("CREDIT_MAX_ATTACHMENTS", 5)
 CREDIT_RECTIFICATION_DAYS = env_int("CREDIT_RECTIFICATION_DAYS", 30)
+FUNDS_EVIDENCE_MAX_BYTES = env_int("FUNDS_EVIDENCE_MAX_BYTES", 5 * 1024 * 1024)
 FUNDS_EMERGENCY_STEP_HOURS = env_int("FUNDS_EMERGENCY_STEP_HOURS", 24)
 FUNDS_NOTICE_DAYS = env_int("FUNDS_NOTICE_DAYS", 10)
 FUNDS_ORDINARY_PUBLICITY_DAYS = env_int("FUNDS_ORDINARY_PUBLICITY_DAYS", 7)
@@ -285,6 +296,11 @@ if PRODUCTION:
     SECURE_REFERRER_POLICY = "same-origin"
     SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 SESSION_COOKIE_HTTPONLY = True
+# A session ends after this many idle minutes (the bureau's sooner), and after a working day.
+PORTAL_IDLE_MINUTES_BUREAU = env_int("PORTAL_IDLE_MINUTES_BUREAU", 30)
+PORTAL_IDLE_MINUTES = env_int("PORTAL_IDLE_MINUTES", 120)
+PORTAL_SESSION_HOURS = env_int("PORTAL_SESSION_HOURS", 10)
+SESSION_COOKIE_AGE = PORTAL_SESSION_HOURS * 3600
 X_FRAME_OPTIONS = "DENY"
 
 LOGGING = {

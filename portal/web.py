@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Callable
 from functools import wraps
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import Form
@@ -46,3 +48,27 @@ def add_service_errors(form: Form, exc: ValidationError) -> None:
         return
     for name, errors in exc.error_dict.items():
         form.add_error(name if name in form.fields else None, errors)
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The address of the person, not of our reverse proxies.
+
+    Each of the PORTAL_PROXY_COUNT proxies in front appends the address it was reached from
+    to X-Forwarded-For, so the person's is the count-th entry from the right; whatever a
+    client wrote further left is its own claim and is ignored. With no proxy configured, or a
+    header shorter than the count of proxies (a request that bypassed them), the connecting
+    address is the client's.
+    """
+    remote = request.META.get("REMOTE_ADDR", "")
+    count = settings.PORTAL_PROXY_COUNT
+    if count <= 0:
+        return remote
+    hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    hops = [hop for hop in hops if hop]
+    if len(hops) < count:
+        return remote
+    candidate = hops[-count]
+    try:
+        return str(ipaddress.ip_address(candidate))
+    except ValueError:
+        return remote

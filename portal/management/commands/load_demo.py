@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from portal import demo
 
@@ -20,7 +20,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, seed: int, **options) -> None:
         started = time.monotonic()
-        ctx = demo.load_demo(seed=seed)
+        try:
+            ctx = demo.load_demo(seed=seed)
+        except demo.DemoRefused as exc:
+            raise CommandError(str(exc)) from exc
         if ctx is None:
             self.stdout.write(
                 "The portal already has a city (districts exist): the demo is not loaded again."
