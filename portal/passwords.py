@@ -25,7 +25,7 @@ MIN_WORD = 3  # shorter names ("li", "王") would refuse half of all passwords
 
 # Pinyin words and phrases, keyboard walks and digit phrases common in leaked Chinese lists.
 COMMON_STEMS = {
-    *"woaini aini woaiwojia wojiushiwo nihao zhongguo beijing shanghai tianjin jilin changchun "
+    *"woaini aini woaiwojia wojiushiwo nihao zhongguo beijing shanghai tianjin jilin changchun "  # noqa: SIM905
     "admin password passwd mima mimamima zhanghao wangluo dianxin yidong liantong qq "
     "iloveyou love abc abcd abcde abcdef abcabc aaa aaaa qwe qwer qwert qwerty asd asdf "
     "asdfgh zxc zxcv zxcvbn qaz 1qaz 1qaz2wsx qazwsx qwertyuiop asdfghjkl zxcvbnm "

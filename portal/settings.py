@@ -157,7 +157,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 # Names a guesser tries first: the city's and the bureau's, in characters and pinyin.
 PORTAL_PASSWORD_CONTEXT_WORDS = env_list(
-    "PORTAL_PASSWORD_CONTEXT_WORDS", "吉林,jilin,吉林市,jilinshi,住建,zhujian,住建局,zhujianju,物业,wuye"
+    "PORTAL_PASSWORD_CONTEXT_WORDS",
+    "吉林,jilin,吉林市,jilinshi,住建,zhujian,住建局,zhujianju,物业,wuye",
 )
 CSRF_FAILURE_VIEW = "portal.views.csrf_failure"
 LOGIN_URL = "login"
