@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import BadRequest
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -72,3 +73,25 @@ class SessionLimitsMiddleware:
         if now - seen >= 60 and not request.headers.get("HX-Request"):
             session[self.SEEN] = now
         return None
+
+
+def _has_nul(values) -> bool:
+    return any("\x00" in key or any("\x00" in v for v in vals) for key, vals in values.lists())
+
+
+class RefuseNulMiddleware:
+    """A NUL character belongs in no address, query or form field, and PostgreSQL refuses it
+    in any text ("A string literal cannot contain NUL"): answer 400 before a view or a query
+    meets it. The contents of uploaded files are not form fields and are left alone."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if (
+            "\x00" in request.path
+            or _has_nul(request.GET)
+            or (request.method == "POST" and _has_nul(request.POST))
+        ):
+            raise BadRequest("NUL character in the request")
+        return self.get_response(request)
