@@ -43,3 +43,10 @@ class Grade(models.TextChoices):
 
 class NotRatedReason(models.TextChoices):
     FEW_INDICATORS = "few_indicators", _("Fewer indicators assessed than the rule set requires")
+
+
+# The reasons the services record in the history; credit/hooks.py gives them their labels.
+FROZEN_REASON = "frozen by publication"
+IMPORT_REASON = "import"
+PUBLISHED_REASON = "published version"  # recorded as "published version #<number>"
+RUN_REASON = "rating run"  # recorded as "rating run #<run id>"

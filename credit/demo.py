@@ -1,5 +1,7 @@
-"""Demo data of the credit app: the 2023 assessments of every firm, a few credit events,
-and (in load_demo) a rating run, so that exactly the 252 demo firms are rated."""
+"""Demo data of the credit app: the 2023 assessments of every firm, a few credit events, and
+(in load_demo) the rating of 2023, published as the seed's city published it in May 2024:
+exactly the 252 demo firms are rated, the A firms on the red list, the D firms on the black
+list with their rectification notices."""
 
 from __future__ import annotations
 
@@ -7,14 +9,28 @@ import datetime as dt
 import random
 from decimal import Decimal
 
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from companies.models import Compound
 from portal.demo import DEMO_REASON, DEMO_SEED, DemoContext, demo_step, stream
+from portal.models import User
+from portal.services import record_save
 
-from . import services
-from .choices import AssessorRole, EventKind
-from .models import Assessment, CreditEvent
+from . import publication, selectors, services
+from .choices import AssessorRole, EventKind, Grade
+from .models import (
+    Assessment,
+    CreditEvent,
+    CreditNotice,
+    NoticeKind,
+    NoticeStatus,
+    Objection,
+    ObjectionStatus,
+    PublicationVersion,
+    Rating,
+    RatingRun,
+)
 
 BONUS_REASONS = ["红心物业示范项目", "市级物业服务示范项目", "行业技能竞赛获奖", "防汛抢险通报表扬"]
 DEDUCTION_REASONS = ["行政处罚", "整改通知逾期未整改", "有效投诉（信访核实）", "消防设施维护不到位"]
@@ -96,16 +112,74 @@ def load_credit_demo(*, year: int = 2023, seed: int = DEMO_SEED, rate: bool = Fa
         default_change_reason=DEMO_REASON,
     )
     if rate:
-        services.rating_run_start(user=None, year=year)  # runs once the demo is committed
+        # Rated here, not by tasks after the commit: the next step publishes the run.
+        services.rating_run_start(user=None, year=year, in_process=True)
     return len(rows)
+
+
+def _local(month: int, day: int, hour: int, year: int = 2024) -> dt.datetime:
+    return timezone.make_aware(dt.datetime(year, month, day, hour))
+
+
+def publish_credit_demo(*, year: int, user: User) -> PublicationVersion:
+    """The year's lists as the seed's city published them the next spring: rated on 10 May,
+    in publicity from 13 May for the rule set's days (one black-list firm objected and was
+    answered), published on 21 May, the notices issued the same day with their rectification
+    deadline. Of the black-list firms one answered and was found rectified, one answered and
+    awaits the bureau's verdict, and the others have not answered: past their deadline."""
+    run = selectors.latest_finished_run(year=year)
+    # The run was rated just now: its times move back with the story it tells.
+    RatingRun.objects.filter(pk=run.pk).update(
+        started_by=user, started_at=_local(5, 10, 9), finished_at=_local(5, 10, 10)
+    )
+    listed = publication.publication_create(user=user, run=run, now=_local(5, 13, 9))
+    black = list(
+        Rating.objects.filter(run=run, grade=Grade.D).select_related("firm").order_by("rank", "pk")
+    )
+    if black:
+        objector = black[-1]
+        objection = Objection(
+            publication=listed,
+            rating=objector,
+            firm=objector.firm,
+            text="我司对信访处理指标的评分有异议：所涉投诉已于当年办结，请予复核。",
+            status=ObjectionStatus.REJECTED,
+            filed_at=_local(5, 15, 14),
+            answer="经复核，投诉办结时间超过规定时限，评分无误，维持原评价结果。",
+            answered_by=user,
+            answered_at=_local(5, 17, 16),
+        )
+        # Written as it was filed: the demo has no account of that firm to file it with.
+        bulk_create_with_history([objection], Objection, default_change_reason=DEMO_REASON)
+    version = publication.publication_publish(user=user, publication=listed, now=_local(5, 21, 10))
+    publication.notices_issue(user=user, publication=listed, now=_local(5, 21, 11))
+    notices = list(
+        CreditNotice.objects.filter(publication=listed, kind=NoticeKind.RECTIFICATION).order_by(
+            "firm__credit_code"
+        )
+    )
+    for notice, answered in zip(notices, (_local(6, 10, 15), _local(6, 18, 9)), strict=False):
+        # Written as they came: the demo has no account of these firms to answer with.
+        notice.response = "已完成整改：补充消防设施巡检记录，公开收费明细，业主投诉均已回访办结。"
+        notice.responded_at = answered
+        notice.status = NoticeStatus.ANSWERED
+        record_save(notice, user=None, reason=DEMO_REASON)
+    if notices:
+        publication.notice_close(
+            user=user, notice=notices[0], outcome=NoticeStatus.RECTIFIED, note="现场复查合格。"
+        )
+    return version
 
 
 @demo_step("credit")
 def credit_step(ctx: DemoContext) -> None:
+    bureau = ctx.accounts["bureau"]
     written = load_credit_demo(year=2023, seed=ctx.seed, rate=True)
+    version = publish_credit_demo(year=2023, user=bureau)
     # The next year's window is open, so officers can try the assessment grid.
-    services.assessment_window_open(user=ctx.accounts["bureau"], year=2024)
+    services.assessment_window_open(user=bureau, year=2024)
     ctx.notes.append(
-        f"credit: {written} assessments of 2023; the rating of 2023 was started; "
+        f"credit: {written} assessments of 2023, rated; the red and black lists of 2023 are "
+        f"published (version {version.number}, /credit/redblack/) with their notices; "
         "the assessment window of 2024 is open."
     )

@@ -1,17 +1,208 @@
-"""What the credit app plugs into the portal (portal/menu.py, workbench.py, files.py)."""
+"""What the credit app plugs into the portal: its links on the bar (portal/menu.py), its cards
+and to-do items on the landing page (portal/workbench.py), its files (portal/files.py) and
+the labels of what its history records (portal/history.py)."""
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_lazy as _
+import datetime as dt
+from urllib.parse import urlencode
 
-from portal import menu
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from portal import files, history, menu, workbench
+from portal.choices import Role
+from portal.scoping import is_signed_in
 
 from . import selectors
+from .choices import FROZEN_REASON, IMPORT_REASON, PUBLISHED_REASON, RUN_REASON
+from .models import (
+    Assessment,
+    CreditEvent,
+    CreditNotice,
+    NoticeStatus,
+    Objection,
+    ObjectionStatus,
+    Publication,
+    PublicationStatus,
+    RuleSet,
+)
+
+# --- the landing page ------------------------------------------------------------------------
+
+
+def grades_card(user, today: dt.date) -> dict | None:
+    """The latest rated year's grades (its latest finished run), for the city-wide readers."""
+    if not selectors.can_read_ratings(user):
+        return None
+    run = selectors.latest_rated_run()
+    if run is None:
+        return None
+    published = [v for v in selectors.published_versions() if v.publication.year == run.year]
+    return {
+        "run": run,
+        "summary": selectors.run_summary(run),
+        "version": published[0] if published else None,
+    }
+
+
+def firm_grade_card(user, today: dt.date) -> dict | None:
+    """The firm's grade in the latest published list, with its indicator scores S(i)."""
+    rating = selectors.latest_published_rating(firm_id=user.firm_id)
+    if rating is None:
+        return {"rating": None}
+    return {
+        "rating": rating,
+        "indicators": selectors.indicator_scores(rating_id=rating["pk"]),
+        "credit_code": user.firm.credit_code,
+    }
+
+
+def firm_notices_card(user, today: dt.date) -> dict | None:
+    """The firm's latest notices and objections, with their states."""
+    notices = list(
+        selectors.notices_in_state(
+            selectors.notices_for_user(user=user), state="", today=today
+        ).order_by("-issued_at", "-pk")[:5]
+    )
+    objections = list(selectors.objections_for_user(user=user).order_by("-filed_at", "-pk")[:5])
+    if not (notices or objections):
+        return None
+    return {"notices": notices, "objections": objections}
+
+
+def _notices_url(state: str) -> str:
+    return f"{reverse('credit:notice_list')}?{urlencode({'state': state})}"
+
+
+def _one_or_list(pks: list[int], detail: str, listing: str) -> str:
+    """The page of the one item waiting, or the list of them."""
+    return reverse(detail, args=[pks[0]]) if len(pks) == 1 else reverse(listing)
+
+
+def bureau_todos(user, today: dt.date):
+    """Objections to answer, lists to publish, notices to issue and to follow up, failed runs."""
+    now = timezone.now()
+    publicity = selectors.publications_in_publicity()
+    with_objections = [p for p in publicity if p.pending]
+    yield workbench.Todo(
+        label=_("Objections to answer"),
+        count=sum(p.pending for p in with_objections),
+        due=min((p.period_end for p in with_objections), default=None),
+        url=_one_or_list(
+            [p.pk for p in with_objections], "credit:publication_detail", "credit:publication_list"
+        ),
+        order=10,
+    )
+    publishable = [p for p in publicity if not p.pending and p.period_end <= now]
+    yield workbench.Todo(
+        label=_("Publicity periods over: lists to publish"),
+        count=len(publishable),
+        due=min((p.period_end for p in publishable), default=None),
+        url=_one_or_list(
+            [p.pk for p in publishable], "credit:publication_detail", "credit:publication_list"
+        ),
+        order=11,
+    )
+    unnoticed = selectors.firms_without_notice()
+    yield workbench.Todo(
+        label=_("Firms on a published list awaiting their notice"),
+        count=sum(unnoticed.values()),
+        url=_one_or_list(list(unnoticed), "credit:publication_detail", "credit:publication_list"),
+        order=12,
+    )
+    figures = selectors.rectification_figures(today=today)
+    yield workbench.Todo(
+        label=_("Rectification notices past their deadline"),
+        count=figures["late"],
+        overdue=figures["late"],
+        due=figures["first_late"],
+        url=_notices_url(selectors.LATE_NOTICES),
+        order=13,
+    )
+    yield workbench.Todo(
+        label=_("Rectification answers to review"),
+        count=figures["answered"],
+        url=_notices_url(NoticeStatus.ANSWERED),
+        order=14,
+    )
+    failed = selectors.failed_runs()
+    yield workbench.Todo(
+        label=_("Failed rating runs"),
+        count=len(failed),
+        url=_one_or_list([r.pk for r in failed], "credit:run_detail", "credit:run_list"),
+        order=15,
+    )
+
+
+def firm_todos(user, today: dt.date):
+    """Rectification notices to answer; objections the firm may still file."""
+    notices = selectors.notices_to_answer(user=user)
+    yield workbench.Todo(
+        label=_("Rectification notices to answer"),
+        count=len(notices),
+        overdue=sum(notice.deadline < today for notice in notices),
+        due=notices[0].deadline if notices else None,
+        url=_one_or_list([n.pk for n in notices], "credit:notice_detail", "credit:notice_list"),
+        order=10,
+    )
+    for publication in selectors.objections_open_to_firm(user=user, now=timezone.now()):
+        yield workbench.Todo(
+            label=_("Your firm is proposed for the %(year)s red or black list: object by %(end)s")
+            % {
+                "year": publication.year,
+                "end": timezone.localtime(publication.period_end).strftime("%Y-%m-%d %H:%M"),
+            },
+            count=1,
+            due=publication.period_end,
+            url=reverse("credit:publication_detail", args=[publication.pk]),
+            order=11,
+        )
+
+
+def assessment_todos(user, today: dt.date):
+    """The compounds of the user's area still without the scores of the user's role."""
+    for year, missing in selectors.compounds_to_assess(user=user).items():
+        url = reverse("credit:assessment_grid", args=[year])
+        if user.role != Role.OWNERS_COMMITTEE:  # the committee's grid has one compound
+            url += "?" + urlencode({"missing": "on"})
+        yield workbench.Todo(
+            label=_("Compounds to assess for %(year)s") % {"year": year},
+            count=missing,
+            url=url,
+            order=20,
+        )
+
+
+def credit_todos(user, today: dt.date):
+    if not is_signed_in(user):
+        return
+    if selectors.can_manage_credit(user):
+        yield from bureau_todos(user, today)
+    if user.role == Role.FIRM:
+        yield from firm_todos(user, today)
+    yield from assessment_todos(user, today)
+
+
+# --- history labels --------------------------------------------------------------------------
+
+REASONS = {
+    Assessment: {IMPORT_REASON: gettext_lazy("imported")},
+    CreditEvent: {IMPORT_REASON: gettext_lazy("imported")},
+    RuleSet: {FROZEN_REASON: gettext_lazy("frozen by publication")},
+    Publication: {
+        PUBLISHED_REASON: gettext_lazy("published version"),
+        RUN_REASON: gettext_lazy("now shows rating run"),
+    },
+}
+STATES = {Publication: PublicationStatus, Objection: ObjectionStatus, CreditNotice: NoticeStatus}
 
 
 def register() -> None:
     menu.register(
-        _("Assessment windows"),
+        gettext_lazy("Assessment windows"),
         "credit:window_list",
         allowed=selectors.can_assess,
         group=menu.ASSESSMENT,
@@ -19,9 +210,10 @@ def register() -> None:
     )
     for order, (label, url_name) in enumerate(
         [
-            (_("Rating runs"), "credit:run_list"),
-            (_("Credit events"), "credit:event_list"),
-            (_("D-grade spot checks"), "credit:spot_check_list"),
+            (gettext_lazy("Rating runs"), "credit:run_list"),
+            (gettext_lazy("Credit events"), "credit:event_list"),
+            (gettext_lazy("D-grade spot checks"), "credit:spot_check_list"),
+            (gettext_lazy("Rule sets"), "credit:rule_set_list"),
         ]
     ):
         menu.register(
@@ -29,9 +221,8 @@ def register() -> None:
         )
     for order, (label, url_name) in enumerate(
         [
-            (_("Rule sets"), "credit:rule_set_list"),
-            (_("Import assessments"), "credit:assessment_import"),
-            (_("Import credit events"), "credit:credit_event_import"),
+            (gettext_lazy("Import assessments"), "credit:assessment_import"),
+            (gettext_lazy("Import credit events"), "credit:credit_event_import"),
         ]
     ):
         menu.register(
@@ -42,17 +233,54 @@ def register() -> None:
             order=40 + order,
         )
     menu.register(
-        _("Publicity and publication"),
+        gettext_lazy("Publicity and publication"),
         "credit:publication_list",
         allowed=selectors.can_see_publications,
         group=menu.CREDIT,
         order=60,
     )
     menu.register(
-        _("Credit notices"),
+        gettext_lazy("Credit notices"),
         "credit:notice_list",
         allowed=selectors.can_see_publications,
         group=menu.CREDIT,
         order=70,
     )
-    menu.register_public(_("Red and black list"), "credit:redblack", order=20)
+    menu.register_public(gettext_lazy("Red and black list"), "credit:redblack", order=20)
+
+    workbench.register_card(
+        "credit.grades",
+        template="credit/card_grades.html",
+        context=grades_card,
+        roles={Role.BUREAU, Role.ASSOCIATION},
+        order=20,
+    )
+    workbench.register_card(
+        "credit.firm_grade",
+        template="credit/card_firm_grade.html",
+        context=firm_grade_card,
+        roles={Role.FIRM},
+        order=10,
+        width="col-lg-6",
+    )
+    workbench.register_card(
+        "credit.firm_notices",
+        template="credit/card_firm_notices.html",
+        context=firm_notices_card,
+        roles={Role.FIRM},
+        order=11,
+        width="col-lg-6",
+    )
+    workbench.register_todos(credit_todos)
+
+    files.register("credit-evidence", rows=selectors.credit_events_for_user, field="evidence")
+    files.register(
+        "credit-objection",
+        rows=selectors.objection_attachments_for_user,
+        field="file",
+        name=lambda attachment: attachment.name,
+    )
+    files.register("credit-notice", rows=selectors.notices_for_user, field="response_file")
+
+    for model in {*REASONS, *STATES}:
+        history.register(model, reasons=REASONS.get(model), states=STATES.get(model))

@@ -19,7 +19,7 @@ from companies.validators import normalize_credit_code
 from portal.imports import LOOKUP_CHUNK, Column, Importer, bulk_by
 
 from . import services
-from .choices import AssessorRole, EventKind
+from .choices import IMPORT_REASON, AssessorRole, EventKind
 from .models import Assessment, CreditEvent, Indicator
 
 YEAR_ERRORS = {
@@ -172,7 +172,7 @@ class AssessmentImporter(Importer):
             indicator=self.indicators[values["indicator"]],
             assessor_role=values["assessor_role"],
             score=values["score"],
-            reason="import",
+            reason=IMPORT_REASON,
         )
 
     def create(self, values: dict[str, Any]) -> None:
@@ -303,6 +303,6 @@ class CreditEventImporter(Importer):
         services.credit_event_update(
             user=self.user,
             event=instance,
-            change_reason="import",
+            change_reason=IMPORT_REASON,
             **{code: values[code] for code in changed if code == "points"},
         )

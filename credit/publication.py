@@ -27,7 +27,7 @@ from portal.models import User
 from portal.services import record_save
 
 from . import selectors
-from .choices import Grade, RunStatus
+from .choices import PUBLISHED_REASON, RUN_REASON, Grade, RunStatus
 from .models import (
     ATTACHMENT_EXTENSIONS,
     CreditNotice,
@@ -149,9 +149,11 @@ def _bureau_only(user: User | None) -> None:
 
 
 @transaction.atomic
-def publication_create(*, user: User | None, run: RatingRun) -> Publication:
+def publication_create(
+    *, user: User | None, run: RatingRun, now: dt.datetime | None = None
+) -> Publication:
     """Open the publicity period (公示) of a finished run's red and black lists; it lasts the
-    rule set's publicity days from now."""
+    rule set's publicity days from now (`now`: a past moment when the demo replays a year)."""
     _bureau_only(user)
     if run.status != RunStatus.FINISHED:
         raise _refuse(_("Only a finished rating run can be published."), "run_not_finished")
@@ -167,7 +169,7 @@ def publication_create(*, user: User | None, run: RatingRun) -> Publication:
     publication = Publication(
         year=run.year,
         run=run,
-        period_start=timezone.now(),
+        period_start=now or timezone.now(),
         publicity_days=run.rule_set.publicity_days,
         created_by=user,
     )
@@ -209,7 +211,7 @@ def publication_set_run(
     if run.pk == publication.run_id:
         raise _refuse(_("The publication already shows this run."), "same_run", "run")
     publication.run = run
-    return record_save(publication, user=user, reason=reason or f"run {run.pk}")
+    return record_save(publication, user=user, reason=reason or f"{RUN_REASON} #{run.pk}")
 
 
 # --- objections ------------------------------------------------------------------------------
@@ -297,15 +299,19 @@ def objection_answer(
 
 @transaction.atomic
 def publication_publish(
-    *, user: User | None, publication: Publication, change_note: str = ""
+    *,
+    user: User | None,
+    publication: Publication,
+    change_note: str = "",
+    now: dt.datetime | None = None,
 ) -> PublicationVersion:
     """Publish the lists of the publication's run as a new, frozen version: after the
     publicity period, with no objection pending; a correction needs a change note. Freezes
-    the rule set of the run."""
+    the rule set of the run. `now`: a past moment when the demo replays a year."""
     _bureau_only(user)
     # Lock: two clerks pressing "publish" at once would both create version n+1.
     publication = _lock(publication)
-    now = timezone.now().replace(microsecond=0)
+    now = (now or timezone.now()).replace(microsecond=0)
     if publication.is_publicity and now < publication.period_end:
         raise _refuse(
             _("The publicity period runs until %(end)s: publish after it ends.")
@@ -358,7 +364,7 @@ def publication_publish(
     selectors.published_versions_forget()
     transaction.on_commit(selectors.published_versions_forget)
     publication.status = PublicationStatus.PUBLISHED
-    record_save(publication, user=user, reason=f"published version {number}")
+    record_save(publication, user=user, reason=f"{PUBLISHED_REASON} #{number}")
     rule_set_freeze(user=user, rule_set=publication.run.rule_set)
     return version
 
@@ -367,10 +373,13 @@ def publication_publish(
 
 
 @transaction.atomic
-def notices_issue(*, user: User | None, publication: Publication) -> int:
+def notices_issue(
+    *, user: User | None, publication: Publication, now: dt.datetime | None = None
+) -> int:
     """Commendation notices to the red list's firms and rectification notices (with a
     deadline and more frequent spot checks) to the black list's, from the latest published
-    version; firms that have theirs already are skipped. Returns the number issued."""
+    version; firms that have theirs already are skipped. Returns the number issued. `now`:
+    a past moment when the demo replays a year."""
     _bureau_only(user)
     # Lock: two clerks issuing at once would both find the same firms without a notice.
     publication = _lock(publication)
@@ -378,7 +387,7 @@ def notices_issue(*, user: User | None, publication: Publication) -> int:
     if version is None:
         raise _refuse(_("Publish the lists before issuing notices."), "not_published")
     existing = set(publication.notices.values_list("firm_id", "kind"))
-    now = timezone.now()
+    now = now or timezone.now()
     deadline = timezone.localdate(now) + dt.timedelta(days=rectification_days())
     notices = []
     for firm_id, grade, score in (

@@ -366,8 +366,9 @@ def expand_breakdown(
     its exact values: per indicator S rounded, its households, its compounds (with code and
     name from `compounds`, by id: (code, name)) in the order of their codes, each with its
     sum, s(c, i) exact and rounded; the base rounded, the sum of the present weights, the
-    final score clamped and rounded. Breakdowns stored in the former, expanded shape (compounds
-    as dictionaries) pass through."""
+    final score clamped and rounded. Scores are rounded to 2 places, as every page shows them
+    (the exact values are kept beside them). Breakdowns stored in the former, expanded shape
+    (compounds as dictionaries) pass through."""
     expanded: dict[str, Any] = dict(breakdown)
     indicators = []
     weights_present = Fraction(0)
@@ -388,7 +389,7 @@ def expand_breakdown(
                     "sum": cents_text(cents),
                     "count": count,
                     "s": ratio_text(cents, 100 * count),
-                    "s_display": _rounded(cents, 100 * count, 4),
+                    "s_display": _rounded(cents, 100 * count, 2),
                 }
             )
         rows.sort(key=lambda row: (row["code"], row["compound_id"]))
@@ -396,7 +397,7 @@ def expand_breakdown(
         weights_present += Fraction(indicator["weight"])
         indicators.append(
             {
-                "S_display": _rounded(exact.numerator, exact.denominator, 4),
+                "S_display": _rounded(exact.numerator, exact.denominator, 2),
                 "households": sum(row["households"] for row in rows),
                 **indicator,
                 "compounds": rows,
@@ -408,7 +409,7 @@ def expand_breakdown(
         base = Fraction(breakdown["base"])
         final = Fraction(breakdown["final_exact"])
         clamped = min(max(final, Fraction(0)), HUNDRED)
-        expanded.setdefault("base_display", _rounded(base.numerator, base.denominator, 4))
+        expanded.setdefault("base_display", _rounded(base.numerator, base.denominator, 2))
         expanded.setdefault("clamped", _exact_text(clamped))
         expanded.setdefault("score", str(round_half_up(clamped, 2)))
     return expanded

@@ -2,12 +2,28 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from fractions import Fraction
 
 from django.core.cache import cache
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    When,
+)
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -24,12 +40,22 @@ from portal.scoping import (
 )
 
 from . import rating as rating_rules
-from .choices import AssessorRole, RunStatus
+from .choices import AssessorRole, EventKind, Grade, RunStatus
 from .models import (
+    OPEN_NOTICE_STATUSES,
     Assessment,
     AssessmentWindow,
     CreditEvent,
+    CreditNotice,
     Indicator,
+    NoticeKind,
+    NoticeStatus,
+    Objection,
+    ObjectionAttachment,
+    ObjectionStatus,
+    Publication,
+    PublicationStatus,
+    PublicationVersion,
     Rating,
     RatingBreakdown,
     RatingRun,
@@ -106,16 +132,25 @@ def ratings_of_run(run: RatingRun) -> QuerySet[Rating]:
     )
 
 
-def rating_get_for_user(*, user: User, pk: int) -> Rating:
-    """One rating with its run and firm: for the bureau and the association any, for a firm
-    user its own firm's only; Http404 otherwise."""
-    queryset = Rating.objects.select_related("run__rule_set", "firm")
+def ratings_for_user(*, user: User) -> QuerySet[Rating]:
+    """The ratings a user may read: the bureau and the association any; a firm user its own
+    firm's, once the bureau has shown them (a run under publicity or published, or a rating
+    the firm objected to); nobody else any."""
     if can_read_ratings(user):
-        pass
-    elif is_signed_in(user) and user.role == Role.FIRM:
-        queryset = queryset.filter(firm_id=user.firm_id)
-    else:
-        queryset = queryset.none()
+        return Rating.objects.all()
+    if not (is_signed_in(user) and user.role == Role.FIRM):
+        return Rating.objects.none()
+    shown = (
+        Exists(Publication.objects.filter(run_id=OuterRef("run_id")))
+        | Exists(PublicationVersion.objects.filter(run_id=OuterRef("run_id")))
+        | Exists(Objection.objects.filter(rating_id=OuterRef("pk")))
+    )
+    return Rating.objects.filter(shown, firm_id=user.firm_id)
+
+
+def rating_get_for_user(*, user: User, pk: int) -> Rating:
+    """One rating with its run and firm, if `ratings_for_user` holds it; Http404 otherwise."""
+    queryset = ratings_for_user(user=user).select_related("run__rule_set", "firm")
     try:
         return queryset.get(pk=pk)
     except Rating.DoesNotExist:
@@ -145,6 +180,31 @@ def rating_breakdown_for_display(rating: Rating) -> dict:
             )
         }
     return rating_rules.expand_breakdown(breakdown, compounds)
+
+
+def credit_events_of_rating(rating: Rating) -> list[CreditEvent]:
+    """The credit events of the rating's firm and year: the vetoes first (they decide the
+    grade), then by date."""
+    return list(
+        CreditEvent.objects.filter(firm_id=rating.firm_id, year=rating.run.year)
+        .annotate(is_veto=Case(When(kind=EventKind.VETO, then=0), default=1))
+        .order_by("is_veto", "date", "pk")
+    )
+
+
+def events_changed_since(rating: Rating, events: Sequence[CreditEvent]) -> bool:
+    """Whether the firm's events of the year, as read now, add up to other totals than the
+    rating's: an event was recorded, changed or deleted after the run."""
+    points = {EventKind.BONUS: Decimal(0), EventKind.DEDUCTION: Decimal(0)}
+    for event in events:
+        if event.kind in points:
+            points[event.kind] += event.points
+    vetoed = any(event.kind == EventKind.VETO for event in events)
+    return (points[EventKind.BONUS], points[EventKind.DEDUCTION], vetoed) != (
+        rating.bonus_raw,
+        rating.deductions,
+        rating.vetoed,
+    )
 
 
 def latest_finished_run(*, year: int) -> RatingRun | None:
@@ -292,11 +352,23 @@ def assessment_history(*, user: User, compound: Compound, year: int) -> QuerySet
     )
 
 
-def _compounds_with_assessed_flags(*, year: int) -> QuerySet[Compound]:
-    """The assessable compounds (with a firm), each flagged whether a street and a community
-    officer scored it in `year` (any indicator, any firm)."""
+# Who sees the assessment progress: the city-wide readers the city's, the officers their area's.
+PROGRESS_READERS = CITY_WIDE_READERS | {Role.STREET, Role.COMMUNITY}
+
+
+def can_see_progress(user: User) -> bool:
+    return is_signed_in(user) and user.role in PROGRESS_READERS
+
+
+def _compounds_with_assessed_flags(*, year: int, user: User | None = None) -> QuerySet[Compound]:
+    """The assessable compounds (with a firm), of the user's area if a user is given, each
+    flagged whether a street and a community officer scored it in `year` (any indicator, any
+    firm)."""
     of_year = Assessment.objects.filter(year=year, compound_id=OuterRef("pk"))
-    return Compound.objects.filter(firm__isnull=False).annotate(
+    compounds = Compound.objects.filter(firm__isnull=False)
+    if user is not None:
+        compounds = compounds.filter(compound_filter(user))
+    return compounds.annotate(
         by_street=Exists(of_year.filter(assessor_role=AssessorRole.STREET)),
         by_community=Exists(of_year.filter(assessor_role=AssessorRole.COMMUNITY)),
     )
@@ -320,10 +392,11 @@ class AreaProgress:
         return 100 if not self.total else self.assessed * 100 // self.total
 
 
-def assessment_progress(*, year: int) -> tuple[list[AreaProgress], list[AreaProgress]]:
-    """Per street (street officers' scores) and per community (community officers' scores):
-    compounds assessed out of compounds to assess. Four queries, whatever the city's size."""
-    flagged = _compounds_with_assessed_flags(year=year)
+def assessment_progress(*, year: int, user: User) -> tuple[list[AreaProgress], list[AreaProgress]]:
+    """Per street (street officers' scores) and per community (community officers' scores) of
+    the user's area: compounds assessed out of compounds to assess, counting the compounds of
+    the area only. Four queries, whatever the city's size."""
+    flagged = _compounds_with_assessed_flags(year=year, user=user)
     by_street = {
         row["community__street_id"]: row
         for row in flagged.values("community__street_id")
@@ -345,7 +418,10 @@ def assessment_progress(*, year: int) -> tuple[list[AreaProgress], list[AreaProg
             total=by_street.get(street.pk, {}).get("total", 0),
             assessed=by_street.get(street.pk, {}).get("assessed", 0),
         )
-        for street in Street.objects.select_related("district").order_by("district__name", "name")
+        for street in Street.objects.filter(street_filter(user))
+        .distinct()
+        .select_related("district")
+        .order_by("district__name", "name")
     ]
     communities = [
         AreaProgress(
@@ -356,16 +432,19 @@ def assessment_progress(*, year: int) -> tuple[list[AreaProgress], list[AreaProg
             total=by_community.get(community.pk, {}).get("total", 0),
             assessed=by_community.get(community.pk, {}).get("assessed", 0),
         )
-        for community in Community.objects.select_related("street").order_by("street__name", "name")
+        for community in Community.objects.filter(community_filter(user))
+        .select_related("street")
+        .order_by("street__name", "name")
     ]
     return streets, communities
 
 
 def compounds_missing_assessment(
-    *, year: int, street_id: int | None = None, community_id: int | None = None
+    *, year: int, user: User, street_id: int | None = None, community_id: int | None = None
 ) -> QuerySet[Compound]:
-    """The compounds that a street or a community officer has not scored yet in `year`."""
-    queryset = _compounds_with_assessed_flags(year=year).filter(
+    """The compounds of the user's area that a street or a community officer has not scored
+    yet in `year`."""
+    queryset = _compounds_with_assessed_flags(year=year, user=user).filter(
         Q(by_street=False) | Q(by_community=False)
     )
     if street_id:
@@ -408,28 +487,21 @@ def credit_events_list(
     return queryset.order_by("-year", "-date", "-pk")
 
 
-def credit_event_get(*, user: User, pk: int) -> CreditEvent:
+def credit_events_for_user(*, user: User) -> QuerySet[CreditEvent]:
+    """The events and their evidence: read by the bureau and the association only."""
     if not can_read_ratings(user):
-        raise Http404(_("No such credit event."))
+        return CreditEvent.objects.none()
+    return CreditEvent.objects.all()
+
+
+def credit_event_get(*, user: User, pk: int) -> CreditEvent:
     try:
-        return CreditEvent.objects.select_related("firm").get(pk=pk)
+        return credit_events_for_user(user=user).select_related("firm").get(pk=pk)
     except CreditEvent.DoesNotExist:
         raise Http404(_("No such credit event.")) from None
 
 
 # --- publication, objections, versions, notices (public and portal) --------------------------
-# Imported here rather than at the top so this section stays separate from the rest.
-import json  # noqa: E402
-
-from .models import (  # noqa: E402
-    CreditNotice,
-    NoticeKind,
-    Objection,
-    ObjectionAttachment,
-    ObjectionStatus,
-    Publication,
-    PublicationVersion,
-)
 
 
 def can_see_publications(user: User) -> bool:
@@ -531,13 +603,11 @@ def objection_get_for_user(*, user: User, pk: int) -> Objection:
         raise Http404(_("No such objection.")) from None
 
 
-def objection_attachment_get_for_user(*, user: User, pk: int) -> ObjectionAttachment:
-    try:
-        return ObjectionAttachment.objects.get(
-            pk=pk, objection__in=objections_for_user(user=user).values("pk")
-        )
-    except ObjectionAttachment.DoesNotExist:
-        raise Http404(_("No such file.")) from None
+def objection_attachments_for_user(*, user: User) -> QuerySet[ObjectionAttachment]:
+    """The files of the objections the user may read."""
+    return ObjectionAttachment.objects.filter(
+        objection__in=objections_for_user(user=user).values("pk")
+    )
 
 
 # Public: published versions only. Nothing of a run under publicity is ever read here.
@@ -596,6 +666,7 @@ def public_grade_history(*, firm_id: int) -> list[dict]:
     rows = (
         Rating.objects.filter(firm_id=firm_id, run__publication_versions__isnull=False)
         .values(
+            "pk",
             "grade",
             "score",
             "rank",
@@ -623,6 +694,29 @@ def notices_for_user(*, user: User) -> QuerySet[CreditNotice]:
     return queryset.none()
 
 
+# The notice list's filters beside the statuses: still waiting, and waiting past the deadline.
+OPEN_NOTICES, LATE_NOTICES = "open", "late"
+
+
+def notices_in_state(
+    queryset: QuerySet[CreditNotice], *, state: str, today: dt.date
+) -> QuerySet[CreditNotice]:
+    """The notices of `queryset` in a state: OPEN_NOTICES (rectification notices waiting for
+    the firm's answer or the bureau's verdict; a commendation waits for nothing), LATE_NOTICES
+    (those of them past their deadline) or a NoticeStatus; all of them for "". Each is marked
+    `past_deadline`."""
+    waiting = Q(kind=NoticeKind.RECTIFICATION, status__in=OPEN_NOTICE_STATUSES)
+    late = waiting & Q(deadline__lt=today)
+    queryset = queryset.annotate(past_deadline=ExpressionWrapper(late, output_field=BooleanField()))
+    if state == OPEN_NOTICES:
+        return queryset.filter(waiting)
+    if state == LATE_NOTICES:
+        return queryset.filter(late)
+    if state in NoticeStatus.values:
+        return queryset.filter(status=state)
+    return queryset
+
+
 def notice_get_for_user(*, user: User, pk: int) -> CreditNotice:
     try:
         return (
@@ -634,6 +728,11 @@ def notice_get_for_user(*, user: User, pk: int) -> CreditNotice:
         raise Http404(_("No such notice.")) from None
 
 
+def notice_history(notice: CreditNotice) -> QuerySet:
+    """The notice's recorded changes (the firm's earlier answers among them), newest first."""
+    return notice.history.select_related("history_user").order_by("-history_date", "-history_id")
+
+
 def spot_check_firms() -> QuerySet[CreditNotice]:
     """Firms to spot-check more often: the black-list firms of each year's latest
     publication (their rectification notices)."""
@@ -643,3 +742,142 @@ def spot_check_firms() -> QuerySet[CreditNotice]:
         .annotate(compounds=Count("firm__compounds"))
         .order_by("-publication__year", "firm__credit_code")
     )
+
+
+# --- what waits for whom: the landing page's cards and to-do items (credit/hooks.py) ---------
+
+
+def latest_rated_run() -> RatingRun | None:
+    """The latest finished run of the latest year that has one: that year's grades."""
+    return (
+        RatingRun.objects.filter(status=RunStatus.FINISHED)
+        .order_by("-year", "-finished_at", "-pk")
+        .first()
+    )
+
+
+def publications_in_publicity() -> list[Publication]:
+    """The publications not yet published (in their publicity period or past it), oldest
+    first, each with `pending`: its objections awaiting the bureau's answer. One query."""
+    return list(
+        Publication.objects.filter(status=PublicationStatus.PUBLICITY)
+        .annotate(pending=Count("objections", filter=Q(objections__status=ObjectionStatus.PENDING)))
+        .order_by("period_start")
+    )
+
+
+def rectification_figures(*, today: dt.date) -> dict:
+    """The open rectification notices: `late`, those past their deadline (the earliest of
+    which is `first_late`), and `answered`, the answers awaiting the bureau's verdict."""
+    late = Q(deadline__lt=today)
+    return CreditNotice.objects.filter(
+        kind=NoticeKind.RECTIFICATION, status__in=OPEN_NOTICE_STATUSES
+    ).aggregate(
+        late=Count("pk", filter=late),
+        first_late=Min("deadline", filter=late),
+        answered=Count("pk", filter=Q(status=NoticeStatus.ANSWERED)),
+    )
+
+
+def failed_runs() -> list[RatingRun]:
+    """The failed runs that no later run of their year has followed, newest first."""
+    later = RatingRun.objects.filter(year=OuterRef("year"), pk__gt=OuterRef("pk"))
+    return list(
+        RatingRun.objects.filter(status=RunStatus.FAILED).exclude(Exists(later)).order_by("-pk")
+    )
+
+
+def firms_without_notice() -> dict[int, int]:
+    """Publication id -> the firms on its latest published lists that have no notice of their
+    grade yet (the notices are issued after publishing). One query."""
+    newer = PublicationVersion.objects.filter(
+        publication_id=OuterRef("publication_id"), number__gt=OuterRef("number")
+    )
+    latest_runs = PublicationVersion.objects.exclude(Exists(newer)).values("run_id")
+    noticed = CreditNotice.objects.filter(
+        publication__year=OuterRef("run__year"),
+        firm_id=OuterRef("firm_id"),
+        grade=OuterRef("grade"),
+    )
+    rows = (
+        Rating.objects.filter(grade__in=[Grade.A, Grade.D], run_id__in=latest_runs)
+        .exclude(Exists(noticed))
+        .values(publication=F("run__publication_versions__publication_id"))
+        .annotate(n=Count("pk", distinct=True))
+        .order_by()
+    )
+    return {row["publication"]: row["n"] for row in rows}
+
+
+def _scored_by(*, year: int, role: str) -> Exists:
+    """Whether the compound has a score of `role` in `year` (any indicator, any firm)."""
+    return Exists(
+        Assessment.objects.filter(year=year, assessor_role=role, compound_id=OuterRef("pk"))
+    )
+
+
+def not_scored_by(queryset: QuerySet[Compound], *, year: int, role: str) -> QuerySet[Compound]:
+    """The compounds of `queryset` that `role` has not scored yet in `year`."""
+    return queryset.exclude(_scored_by(year=year, role=role))
+
+
+def compounds_to_assess(*, user: User) -> dict[int, int]:
+    """Year of each open window -> the compounds of the user's area that the user's assessor
+    role has not scored yet that year. Two queries, whatever the number of open windows."""
+    from .services import assessor_role_for
+
+    role = assessor_role_for(user) if can_assess(user) else None
+    if role is None:
+        return {}
+    years = list(AssessmentWindow.objects.filter(is_open=True).values_list("year", flat=True))
+    if not years:
+        return {}
+    counts = assessable_compounds(user=user).aggregate(
+        **{f"y{year}": Count("pk", filter=~_scored_by(year=year, role=role)) for year in years}
+    )
+    return {year: counts[f"y{year}"] for year in sorted(years)}
+
+
+def objections_open_to_firm(*, user: User, now: dt.datetime) -> list[Publication]:
+    """The publications in their publicity period that propose the user's firm for the red or
+    the black list and to which it has not objected yet (it may until the period ends)."""
+    if not (is_signed_in(user) and user.role == Role.FIRM):
+        return []
+    proposed = Publication.objects.filter(
+        status=PublicationStatus.PUBLICITY,
+        run__ratings__firm_id=user.firm_id,
+        run__ratings__grade__in=[Grade.A, Grade.D],
+    ).exclude(objections__firm_id=user.firm_id)
+    return [p for p in proposed.order_by("period_start") if p.period_start <= now < p.period_end]
+
+
+def notices_to_answer(*, user: User) -> list[CreditNotice]:
+    """The firm's rectification notices it has not answered yet, the nearest deadline first."""
+    return list(
+        notices_for_user(user=user)
+        .filter(kind=NoticeKind.RECTIFICATION, status=NoticeStatus.ISSUED)
+        .order_by("deadline", "pk")
+    )
+
+
+def latest_published_rating(*, firm_id: int) -> dict | None:
+    """The firm's grade in the latest published version that lists it (see
+    `public_grade_history`), or None."""
+    history = public_grade_history(firm_id=firm_id)
+    return history[0] if history else None
+
+
+def indicator_scores(*, rating_id: int) -> list[tuple[str, Decimal]]:
+    """The firm indicator scores S(i) of a rating, rounded half up to 2 decimals, with the
+    indicators' names, in the order of the rule set. Two queries."""
+    document = (
+        RatingBreakdown.objects.filter(rating_id=rating_id)
+        .values_list("document", flat=True)
+        .first()
+        or {}
+    )
+    names = dict(indicators().values_list("code", "name"))
+    return [
+        (names.get(row["code"], row["code"]), rating_rules.round_half_up(Fraction(row["S"]), 2))
+        for row in document.get("indicators", [])
+    ]

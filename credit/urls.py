@@ -37,7 +37,6 @@ urlpatterns += [
     path("events/", assessments.event_list, name="event_list"),
     path("events/new/", assessments.event_create, name="event_create"),
     path("events/<int:pk>/edit/", assessments.event_edit, name="event_edit"),
-    path("events/<int:pk>/evidence/", assessments.event_evidence, name="event_evidence"),
 ]
 
 # --- publication, objections, versions, notices; the public red and black list --------------
@@ -59,15 +58,11 @@ urlpatterns += [
     ),
     path("objections/<int:pk>/", publication.objection_detail, name="objection_detail"),
     path("objections/<int:pk>/answer/", publication.objection_answer, name="objection_answer"),
-    path(
-        "objections/files/<int:pk>/", publication.objection_attachment, name="objection_attachment"
-    ),
     path("notices/", publication.notice_list, name="notice_list"),
     path("notices/spot-checks/", publication.spot_check_list, name="spot_check_list"),
     path("notices/<int:pk>/", publication.notice_detail, name="notice_detail"),
     path("notices/<int:pk>/respond/", publication.notice_respond, name="notice_respond"),
     path("notices/<int:pk>/close/", publication.notice_close, name="notice_close"),
-    path("notices/<int:pk>/file/", publication.notice_file, name="notice_file"),
     path("runs/<int:pk>/export.xlsx", publication.run_export_xlsx, name="run_export_xlsx"),
     # Public, stable addresses.
     path("redblack/", redblack.redblack_current, name="redblack"),

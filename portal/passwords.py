@@ -67,13 +67,14 @@ class ContextWordsValidator:
     def _words(self, user) -> set[str]:
         words = {w.lower() for w in getattr(settings, "PORTAL_PASSWORD_CONTEXT_WORDS", [])}
         if user is not None:
-            for attribute in ("username", "full_name", "phone"):
-                value = str(getattr(user, attribute, "") or "").strip()
-                words.add(value.lower())
-                words.update(part.lower() for part in re.split(r"[\s_.@·-]+", value))
-            email = str(getattr(user, "email", "") or "")
-            words.add(email.split("@")[0].lower())
-            full_name = str(getattr(user, "full_name", "") or "")
+            # The whole user name, e-mail name and phone; the full name also word by word and
+            # in pinyin ("市住建局物业科 王科长" → wangkezhang).
+            for attribute in ("username", "phone"):
+                words.add(str(getattr(user, attribute, "") or "").strip().lower())
+            words.add(str(getattr(user, "email", "") or "").split("@")[0].lower())
+            full_name = str(getattr(user, "full_name", "") or "").strip()
+            words.add(full_name.lower())
+            words.update(part.lower() for part in full_name.split())
             words.update(_pinyin(part) for part in full_name.split())
             words.add(_pinyin(full_name.replace(" ", "")))
         return {w for w in words if len(w) >= MIN_WORD}

@@ -216,6 +216,13 @@ IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 10 * 1024 * 1024)
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 200_000)
 # An .xlsx is a zip: refuse one that would unpack to more than this (zip bombs).
 IMPORT_MAX_UNCOMPRESSED_BYTES = env_int("IMPORT_MAX_UNCOMPRESSED_BYTES", 20 * IMPORT_MAX_BYTES)
+# Each part of an .xlsx that openpyxl holds in memory whole (all but the worksheets, which it
+# streams): the shared strings of a 100,000-row workbook take a few MB.
+IMPORT_MAX_PART_BYTES = env_int("IMPORT_MAX_PART_BYTES", 16 * 1024 * 1024)
+# Larger files are read and checked by a Celery worker, not in the upload's request; plans
+# writing more rows are applied by a worker (one transaction, progress on the page).
+IMPORT_INLINE_MAX_BYTES = env_int("IMPORT_INLINE_MAX_BYTES", 256 * 1024)
+IMPORT_INLINE_MAX_ROWS = env_int("IMPORT_INLINE_MAX_ROWS", 2000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -12,6 +12,7 @@ from .assessments import (
 )
 from .publication import (
     NoticeCloseForm,
+    NoticeFilterForm,
     NoticeResponseForm,
     ObjectionAnswerForm,
     ObjectionForm,
@@ -27,6 +28,7 @@ __all__ = [
     "CreditEventForm",
     "GridFilterForm",
     "NoticeCloseForm",
+    "NoticeFilterForm",
     "NoticeResponseForm",
     "ObjectionAnswerForm",
     "ObjectionForm",

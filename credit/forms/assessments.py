@@ -72,6 +72,11 @@ class GridFilterForm(forms.Form):
         label=_("community"), required=False, coerce=int, empty_value=None
     )
     q = forms.CharField(label=_("compound"), required=False, max_length=60)
+    missing = forms.BooleanField(
+        label=_("only those I have not scored"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
 
     def __init__(self, *args, streets, communities, show_street: bool, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -84,6 +89,10 @@ class GridFilterForm(forms.Form):
         else:
             del self.fields["street"]
         _bootstrap(self)
+
+    @property
+    def only_missing(self) -> bool:
+        return self.is_valid() and self.cleaned_data["missing"]
 
     def filter(self, queryset):
         if not self.is_valid():

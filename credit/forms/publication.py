@@ -4,18 +4,23 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ..choices import RunStatus
 from ..models import NoticeStatus, RatingRun
 from ..publication import check_attachment, max_attachments
+from ..selectors import LATE_NOTICES, OPEN_NOTICES
 from .common import form_helper
 
 
 class RunChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: RatingRun) -> str:
-        finished = obj.finished_at.strftime("%Y-%m-%d %H:%M") if obj.finished_at else ""
-        return f"{obj} · {finished}"
+        if not obj.finished_at:
+            return str(obj)
+        # In the portal's time zone, as every page shows times (stored in UTC).
+        return f"{obj} · {timezone.localtime(obj.finished_at):%Y-%m-%d %H:%M}"
 
 
 class PublicationCreateForm(forms.Form):
@@ -164,3 +169,17 @@ class NoticeCloseForm(forms.Form):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.helper = form_helper()
+
+
+class NoticeFilterForm(forms.Form):
+    state = forms.ChoiceField(
+        label=_("state"),
+        required=False,
+        choices=[
+            ("", _("all")),
+            (OPEN_NOTICES, pgettext_lazy("notice", "open")),
+            (LATE_NOTICES, _("open past the deadline")),
+            *NoticeStatus.choices,
+        ],
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )

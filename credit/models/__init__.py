@@ -9,6 +9,7 @@ from .assessments import Assessment, AssessmentWindow, CreditEvent
 from .common import SCORE_VALIDATORS, YEAR_VALIDATORS
 from .publication import (
     ATTACHMENT_EXTENSIONS,
+    OPEN_NOTICE_STATUSES,
     CreditNotice,
     NoticeKind,
     NoticeStatus,
@@ -24,6 +25,7 @@ from .rules import Indicator, RuleSet, RuleWeight
 
 __all__ = [
     "ATTACHMENT_EXTENSIONS",
+    "OPEN_NOTICE_STATUSES",
     "SCORE_VALIDATORS",
     "YEAR_VALIDATORS",
     "Assessment",

@@ -41,6 +41,10 @@ class NoticeStatus(models.TextChoices):
     OVERDUE = "overdue", _("Overdue")
 
 
+# A notice still waiting: for the firm's answer (issued) or the bureau's verdict (answered).
+OPEN_NOTICE_STATUSES = (NoticeStatus.ISSUED, NoticeStatus.ANSWERED)
+
+
 class Publication(models.Model):
     """A year's red/black list: its publicity notice (公示), then its published versions."""
 
@@ -302,4 +306,4 @@ class CreditNotice(models.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.status in (NoticeStatus.ISSUED, NoticeStatus.ANSWERED)
+        return self.status in OPEN_NOTICE_STATUSES

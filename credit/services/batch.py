@@ -39,9 +39,12 @@ def _run_error(message: str, code: str) -> ValidationError:
 
 
 @transaction.atomic
-def rating_run_start(*, user: User | None, year: int) -> RatingRun:
+def rating_run_start(*, user: User | None, year: int, in_process: bool = False) -> RatingRun:
     """Start the rating of every firm assessed in `year`: create the run and, once committed,
-    fan out one task per chunk of firms. Refuses a second active run of the year."""
+    fan out one task per chunk of firms. Refuses a second active run of the year.
+
+    `in_process`: rate every firm here and now, in the caller's transaction, and return the
+    finished run; for the demo, whose next steps publish the run before anything commits."""
     if RatingRun.objects.filter(year=year, status__in=ACTIVE_RUN_STATUSES).exists():
         raise _run_error(
             _("A rating run of %(year)s is already in progress; wait until it ends.")
@@ -67,6 +70,11 @@ def rating_run_start(*, user: User | None, year: int) -> RatingRun:
             % {"year": year},
             "run_active",
         ) from None
+    if in_process:
+        rate_firms(run=run, firm_ids=firm_ids)
+        rating_run_finish_if_complete(run_id=run.pk, total=run.total)
+        run.refresh_from_db()
+        return run
     run_id, size = run.pk, chunk_size()
     transaction.on_commit(lambda: rating_run_dispatch(run_id=run_id, firm_ids=firm_ids, size=size))
     return run

@@ -14,6 +14,7 @@ from portal.models import User
 from portal.services import record_save
 
 from .. import rating
+from ..choices import FROZEN_REASON
 from ..models import Indicator, RuleSet, RuleWeight
 
 # --- indicators and rule sets ---------------------------------------------------------------
@@ -174,7 +175,7 @@ def rule_set_freeze(*, user: User | None, rule_set: RuleSet) -> RuleSet:
     rule_set = RuleSet.objects.select_for_update().get(pk=rule_set.pk)
     if rule_set.frozen_at is None:
         rule_set.frozen_at = timezone.now()
-        record_save(rule_set, user=user, reason="frozen by publication")
+        record_save(rule_set, user=user, reason=FROZEN_REASON)
     return rule_set
 
 

@@ -4,13 +4,11 @@ the spreadsheet imports of assessments and credit events."""
 
 from __future__ import annotations
 
-from pathlib import PurePath
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -58,6 +56,7 @@ def window_list(request: HttpRequest) -> HttpResponse:
     context = {
         "windows": selectors.assessment_windows(),
         "is_bureau": is_bureau,
+        "sees_progress": selectors.can_see_progress(request.user),
         "form": WindowOpenForm() if is_bureau else None,
     }
     return render(request, "credit/window_list.html", context)
@@ -124,6 +123,8 @@ def assessment_grid(request: HttpRequest, year: int) -> HttpResponse:
         show_street=show_street,
     )
     compounds_qs = filter_form.filter(selectors.assessable_compounds(user=user))
+    if filter_form.only_missing:
+        compounds_qs = selectors.not_scored_by(compounds_qs, year=year, role=role)
     page = Paginator(compounds_qs, GRID_PER_PAGE).get_page(request.GET.get("page"))
     form_kwargs = {"indicators": indicators, "needs_reason": not is_open and is_bureau}
 
@@ -205,18 +206,20 @@ def _int_param(request: HttpRequest, name: str) -> int | None:
     return int(value) if value.isdigit() else None
 
 
-@bureau_required
+@login_required
 def progress(request: HttpRequest, year: int) -> HttpResponse:
-    """Per street and community: compounds assessed out of compounds to assess, the missing
-    ones, and the reminder to the laggards."""
+    """Per street and community of the user's area: compounds assessed out of compounds to
+    assess, the missing ones, and (for bureau staff) the reminder to the laggards."""
+    if not selectors.can_see_progress(request.user):
+        raise PermissionDenied(_("Your role does not follow the assessment progress."))
     _check_year(year)
-    streets, communities = selectors.assessment_progress(year=year)
+    streets, communities = selectors.assessment_progress(year=year, user=request.user)
     street_id = _int_param(request, "street")
     community_id = _int_param(request, "community")
     if street_id:
         communities = [c for c in communities if c.parent_id == street_id]
     missing = selectors.compounds_missing_assessment(
-        year=year, street_id=street_id, community_id=community_id
+        year=year, user=request.user, street_id=street_id, community_id=community_id
     )
     context = {
         "year": year,
@@ -226,7 +229,7 @@ def progress(request: HttpRequest, year: int) -> HttpResponse:
         "street_id": street_id,
         "community_id": community_id,
         "page_obj": Paginator(missing, MISSING_PER_PAGE).get_page(request.GET.get("page")),
-        "remind_form": ReminderForm(),
+        "remind_form": ReminderForm() if request.user.role == Role.BUREAU else None,
         "totals": {
             "street": (sum(s.assessed for s in streets), sum(s.total for s in streets)),
             "community": (sum(c.assessed for c in communities), sum(c.total for c in communities)),
@@ -318,15 +321,6 @@ def event_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The credit event was saved."))
             return redirect("credit:event_list")
     return render(request, "credit/event_form.html", {"form": form, "event": event})
-
-
-@readers_only
-def event_evidence(request: HttpRequest, pk: int) -> FileResponse:
-    """The evidence file, for signed-in readers only (media files are not public)."""
-    event = selectors.credit_event_get(user=request.user, pk=pk)
-    if not event.evidence:
-        raise Http404(_("This event has no evidence file."))
-    return FileResponse(event.evidence.open("rb"), filename=PurePath(event.evidence.name).name)
 
 
 # --- imports ---------------------------------------------------------------------------------

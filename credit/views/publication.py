@@ -5,7 +5,6 @@ The public red and black list is in `redblack`."""
 from __future__ import annotations
 
 import io
-import mimetypes
 from collections.abc import Callable
 from functools import wraps
 
@@ -13,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,6 +24,7 @@ from .. import publication as services
 from .. import selectors
 from ..forms import (
     NoticeCloseForm,
+    NoticeFilterForm,
     NoticeResponseForm,
     ObjectionAnswerForm,
     ObjectionForm,
@@ -239,26 +239,20 @@ def objection_answer(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "credit/objection_detail.html", context)
 
 
-def _file_response(field_file, name: str) -> FileResponse:
-    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
-    response = FileResponse(field_file.open("rb"), content_type=content_type, filename=name)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
-
-
-@publications_visible
-def objection_attachment(request: HttpRequest, pk: int) -> FileResponse:
-    attachment = selectors.objection_attachment_get_for_user(user=request.user, pk=pk)
-    return _file_response(attachment.file, attachment.name)
-
-
 # --- notices ---------------------------------------------------------------------------------
 
 
 @publications_visible
 def notice_list(request: HttpRequest) -> HttpResponse:
-    page = Paginator(selectors.notices_for_user(user=request.user), NOTICES_PER_PAGE)
+    form = NoticeFilterForm(request.GET or None)
+    notices = selectors.notices_in_state(
+        selectors.notices_for_user(user=request.user),
+        state=form.cleaned_data["state"] if form.is_valid() else "",
+        today=timezone.localdate(),
+    )
+    page = Paginator(notices, NOTICES_PER_PAGE)
     context = {
+        "filter_form": form,
         "page_obj": page.get_page(request.GET.get("page")),
         "can_manage": selectors.can_manage_credit(request.user),
     }
@@ -284,6 +278,7 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
             else None
         ),
         "today": timezone.localdate(),
+        "history": selectors.notice_history(notice),
     }
     return render(request, "credit/notice_detail.html", context)
 
@@ -332,14 +327,6 @@ def notice_close(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.error(request, _("Choose rectified or overdue."))
     return redirect("credit:notice_detail", pk=notice.pk)
-
-
-@publications_visible
-def notice_file(request: HttpRequest, pk: int) -> FileResponse:
-    notice = selectors.notice_get_for_user(user=request.user, pk=pk)
-    if not notice.response_file:
-        raise Http404
-    return _file_response(notice.response_file, notice.response_file.name.rsplit("/", 1)[-1])
 
 
 @readers_only

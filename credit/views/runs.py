@@ -86,11 +86,14 @@ def rating_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {**row, "name": names.get(row["code"], row["code"])}
         for row in breakdown.get("indicators", [])
     ]
+    events = selectors.credit_events_of_rating(rating)
     context = {
         "rating": rating,
         "run": rating.run,
         "breakdown": breakdown,
         "indicators": indicators,
+        "events": events,
+        "events_changed": selectors.events_changed_since(rating, events),
         "can_read_runs": selectors.can_read_ratings(request.user),
     }
     return render(request, "credit/rating_detail.html", context)

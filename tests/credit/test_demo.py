@@ -1,22 +1,46 @@
-"""The credit demo: exactly the 252 demo firms rated for 2023, with A and D among them."""
+"""The credit demo: exactly the 252 demo firms rated for 2023, published as the seed's city
+published them (its publicity period past, the A firms on the red list, the D firms on the
+black list with their notices), and the 2024 window open."""
 
 from __future__ import annotations
 
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
 from companies.demo import build_city
+from credit import hooks
 from credit.choices import RunStatus
 from credit.demo import load_credit_demo
-from credit.models import CreditEvent, RatingRun
-from credit.selectors import run_summary
+from credit.models import (
+    AssessmentWindow,
+    CreditEvent,
+    CreditNotice,
+    NoticeKind,
+    NoticeStatus,
+    Objection,
+    Publication,
+    PublicationStatus,
+    RatingRun,
+)
+from credit.selectors import run_summary, version_content
 from portal.demo import DEMO_SEED, STEPS, DemoContext
 
 
-def test_demo_rates_exactly_252_firms_with_a_realistic_spread(
-    db, django_capture_on_commit_callbacks
-):
-    # The registry steps of the city only: other apps' steps are not ours to test.
+@pytest.fixture
+def city(db) -> DemoContext:
+    """The registry steps of the city: other apps' steps are not ours."""
     ctx = DemoContext(seed=DEMO_SEED, plan=build_city(DEMO_SEED))
     for name in ("areas", "registry"):
         STEPS[name](ctx)
+    return ctx
+
+
+def test_demo_rates_exactly_252_firms_with_a_realistic_spread(
+    city, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         assert load_credit_demo(year=2023, rate=True) > 0
     assert load_credit_demo(year=2023) == 0  # a second load changes nothing
@@ -28,3 +52,56 @@ def test_demo_rates_exactly_252_firms_with_a_realistic_spread(
     assert grades["A"] >= 5 and grades["D"] >= 2 and grades["B"] > grades["A"]
     assert summary.vetoed == 2
     assert CreditEvent.objects.filter(kind="bonus").count() == 14
+
+
+@pytest.fixture
+def credit_demo(city, django_capture_on_commit_callbacks) -> DemoContext:
+    """The credit step after the city's accounts (the bureau publishes, the others assess)."""
+    STEPS["accounts"](city)
+    # The rating runs in the step, before anything commits: nothing is left for after it.
+    with django_capture_on_commit_callbacks(execute=True):
+        STEPS["credit"](city)
+    return city
+
+
+def test_the_demo_publishes_2023_after_a_publicity_period_in_the_past(credit_demo, client):
+    publication = Publication.objects.get(year=2023)
+    assert publication.status == PublicationStatus.PUBLISHED
+    assert publication.period_end < timezone.now()
+    version = publication.versions.get()
+    assert version.number == 1 and version.published_at > publication.period_end
+    run = RatingRun.objects.get(year=2023)
+    assert run.finished_at < publication.period_start  # rated before the publicity
+    summary = run_summary(run)
+    content = version_content(pk=version.pk)
+    assert len(content["red_list"]) == summary.grades["A"] == 34
+    assert len(content["black_list"]) == summary.grades["D"]
+    page = client.get(reverse("credit:redblack")).content.decode()
+    assert 'id="red-list"' in page and 'id="nothing-published"' not in page
+    assert content["red_list"][0]["name"] in page
+
+
+def test_the_demo_leaves_something_on_every_to_do_list_where_it_makes_sense(credit_demo):
+    """The black list's notices: one rectified, one answered (awaiting the bureau), the rest
+    not answered and past their deadline; the objection filed in the publicity period is
+    answered (a pending one could not be, the lists being published)."""
+    notices = CreditNotice.objects.filter(kind=NoticeKind.RECTIFICATION)
+    states = sorted(notices.values_list("status", flat=True))
+    assert states.count(NoticeStatus.RECTIFIED) == 1
+    assert states.count(NoticeStatus.ANSWERED) == 1
+    assert states.count(NoticeStatus.ISSUED) == len(states) - 2 >= 1
+    assert CreditNotice.objects.filter(kind=NoticeKind.COMMENDATION).count() == 34
+    assert all(n.deadline < dt.date(2026, 1, 1) for n in notices)
+    assert Objection.objects.get().status == "rejected"
+    assert AssessmentWindow.objects.get(year=2024).is_open
+
+    today = timezone.localdate()
+    bureau = {
+        item.label: item for item in hooks.credit_todos(credit_demo.accounts["bureau"], today)
+    }
+    assert bureau["已过整改期限的整改通知"].count == len(states) - 1
+    assert bureau["待审核的整改回复"].count == 1
+    assert bureau["2024年度待考核评分的小区"].count > 1000
+    for role in ("street", "community", "association", "owners_committee"):
+        items = list(hooks.credit_todos(credit_demo.accounts[role], today))
+        assert [i.count for i in items if i.label == "2024年度待考核评分的小区"][0] > 0, role

@@ -50,7 +50,9 @@ def test_bureau_records_an_event_with_evidence(client_of, bureau_user, firm_a):
     )
     assert created.created_by == bureau_user
     assert created.evidence.name.endswith(".pdf")
-    download = client_of(bureau_user).get(reverse("credit:event_evidence", args=[created.pk]))
+    download = client_of(bureau_user).get(
+        reverse("portal:file", args=["credit-evidence", created.pk])
+    )
     assert download.status_code == 200
     assert b"".join(download.streaming_content) == PDF
 
@@ -202,4 +204,6 @@ def test_events_do_not_exist_for_other_roles(client_of, firm_a, who, request):
     existing = event(YEAR, firm_a, "bonus", 1)
     client = client_of(request.getfixturevalue(who))
     assert client.get(reverse("credit:event_list")).status_code == 404
-    assert client.get(reverse("credit:event_evidence", args=[existing.pk])).status_code == 404
+    assert (
+        client.get(reverse("portal:file", args=["credit-evidence", existing.pk])).status_code == 404
+    )

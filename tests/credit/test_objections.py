@@ -157,7 +157,7 @@ def test_attachments_are_served_to_the_firm_and_the_bureau_only(
     client_of, firm_user, other_firm_user, bureau_user, publication, run
 ):
     objection = _file(firm_user, publication, run)
-    url = reverse("credit:objection_attachment", args=[objection.attachments.get().pk])
+    url = reverse("portal:file", args=["credit-objection", objection.attachments.get().pk])
     response = client_of(firm_user).get(url)
     assert response.status_code == 200
     assert b"".join(response.streaming_content).startswith(b"%PDF")

@@ -1,11 +1,13 @@
-"""The bureau's progress page: compounds assessed per street and community, the missing
-ones, and the reminder e-mail to the laggards only."""
+"""The progress page: compounds assessed per street and community, the missing ones (the
+bureau's and the association's of the city, an officer's of the own area), and the bureau's
+reminder e-mail to the laggards only."""
 
 from __future__ import annotations
 
 import pytest
 from django.urls import reverse
 
+from credit.services import assessment_window_open
 from portal.choices import Role
 from tests.factories import CommunityFactory, CompoundFactory, StreetFactory, UserFactory
 
@@ -64,12 +66,74 @@ def test_progress_uses_a_fixed_number_of_queries(
     assert len(response.context["streets"]) == 32
 
 
-@pytest.mark.parametrize("who", ["street_officer", "association_user", "firm_user"])
-def test_only_bureau_sees_progress_and_sends_reminders(client_of, city, who, request, mailoutbox):
+@pytest.mark.parametrize("who", ["firm_user", "committee_user"])
+def test_firms_and_committees_do_not_follow_the_progress(client_of, city, who, request):
+    assert client_of(request.getfixturevalue(who)).get(progress_url()).status_code == 403
+
+
+@pytest.mark.parametrize(
+    "who", ["street_officer", "community_officer", "association_user", "firm_user"]
+)
+def test_only_bureau_staff_send_reminders(client_of, city, who, request, mailoutbox):
     client = client_of(request.getfixturevalue(who))
-    assert client.get(progress_url()).status_code == 403
-    assert client.post(reverse("credit:progress_remind", args=[YEAR])).status_code == 403
+    response = client.post(reverse("credit:progress_remind", args=[YEAR]), {"level": "both"})
+    assert response.status_code == 403
     assert mailoutbox == []
+
+
+def test_a_street_officer_sees_the_progress_of_the_own_street_only(
+    client_of, street_officer, city, compound_a, compound_b
+):
+    response = client_of(street_officer).get(progress_url())
+    assert response.status_code == 200
+    assert [(s.name, s.assessed, s.total) for s in response.context["streets"]] == [
+        ("东街道", 1, 2)
+    ]
+    assert [(c.name, c.assessed, c.total) for c in response.context["communities"]] == [
+        ("东一社区", 1, 2)
+    ]
+    assert [c.pk for c in response.context["page_obj"]] == [city["a2"].pk]
+    assert response.context["remind_form"] is None
+    html = response.content.decode()
+    assert "西街道" not in html and compound_b.name not in html
+    assert reverse("credit:progress_remind", args=[YEAR]) not in html
+
+
+def test_an_officer_never_sees_another_streets_figures(
+    client_of, other_street_officer, street_officer, city, compound_a
+):
+    """Asking for street A's compounds by address gives street B's officer nothing of them."""
+    response = client_of(other_street_officer).get(
+        progress_url(), {"street": compound_a.community.street_id}
+    )
+    assert response.status_code == 200
+    assert [s.name for s in response.context["streets"]] == ["西街道"]
+    assert list(response.context["page_obj"]) == []
+    html = response.content.decode()
+    assert "东街道" not in html and city["a2"].name not in html
+
+
+def test_a_community_officer_sees_the_own_community_only(
+    client_of, community_officer, city, compound_b
+):
+    response = client_of(community_officer).get(progress_url())
+    assert response.status_code == 200
+    assert [(c.name, c.assessed, c.total) for c in response.context["communities"]] == [
+        ("东一社区", 1, 2)
+    ]
+    # The street row counts the compounds of the officer's own community only.
+    assert [(s.name, s.total) for s in response.context["streets"]] == [("东街道", 2)]
+    assert compound_b.name not in response.content.decode()
+
+
+def test_officers_find_the_progress_from_the_window_list(
+    client_of, street_officer, firm_user, committee_user, city
+):
+    assessment_window_open(user=None, year=YEAR)
+    html = client_of(street_officer).get(reverse("credit:window_list")).content.decode()
+    assert progress_url() in html
+    html = client_of(committee_user).get(reverse("credit:window_list")).content.decode()
+    assert progress_url() not in html
 
 
 def test_reminders_go_only_to_the_street_officers_of_laggard_streets(

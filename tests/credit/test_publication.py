@@ -117,7 +117,7 @@ def test_publishing_freezes_a_version_and_the_rule_set(bureau_user, publication,
     assert RuleSet.objects.get(year=YEAR).is_frozen
     publication.refresh_from_db()
     assert publication.status == PublicationStatus.PUBLISHED
-    assert publication.history.first().history_change_reason == "published version 1"
+    assert publication.history.first().history_change_reason == "published version #1"
 
 
 def test_a_second_publication_of_the_same_version_is_refused(bureau_user, publication):

@@ -131,3 +131,47 @@ def test_bureau_issues_notices_from_the_page(client_of, bureau_user, published):
     response = client_of(bureau_user).post(reverse("credit:notices_issue", args=[published.pk]))
     assert response.status_code == 302
     assert CreditNotice.objects.count() == 2
+
+
+def test_the_notice_list_shows_the_notices_past_their_deadline(
+    client_of, bureau_user, other_firm_user, notices
+):
+    rectification = notices[NoticeKind.RECTIFICATION]
+    # Signed in again at each moment: a session ends after a working day.
+    with time_machine.travel(ISSUED + dt.timedelta(days=5), tick=False):
+        client = client_of(bureau_user)
+        response = client.get(reverse("credit:notice_list"), {"state": "late"})
+        assert list(response.context["page_obj"]) == []
+    with time_machine.travel(ISSUED + dt.timedelta(days=32), tick=False):
+        client = client_of(bureau_user)
+        response = client.get(reverse("credit:notice_list"), {"state": "late"})
+        assert list(response.context["page_obj"]) == [rectification]
+        assert "已过期限" in response.content.decode()
+        open_ones = client.get(reverse("credit:notice_list"), {"state": "open"})
+        assert len(open_ones.context["page_obj"]) == 1  # a commendation is never open
+    services.notice_respond(user=other_firm_user, notice=rectification, text="已整改")
+    answered = client_of(bureau_user).get(reverse("credit:notice_list"), {"state": "answered"})
+    assert list(answered.context["page_obj"]) == [rectification]
+
+
+def test_a_firm_filters_its_own_notices_only(client_of, firm_user, notices):
+    response = client_of(firm_user).get(reverse("credit:notice_list"), {"state": "open"})
+    assert response.status_code == 200
+    assert list(response.context["page_obj"]) == []  # the D firm's notice is not its own
+
+
+@pytest.mark.parametrize("who", ["street_officer", "committee_user"])
+def test_the_notice_list_does_not_exist_for_officers_and_committees(client_of, who, request):
+    response = client_of(request.getfixturevalue(who)).get(reverse("credit:notice_list"))
+    assert response.status_code == 404
+
+
+def test_the_notice_keeps_the_firms_earlier_answers_in_its_history(
+    client_of, bureau_user, other_firm_user, notices
+):
+    notice = notices[NoticeKind.RECTIFICATION]
+    services.notice_respond(user=other_firm_user, notice=notice, text="first")
+    services.notice_respond(user=other_firm_user, notice=notice, text="second")
+    html = client_of(bureau_user).get(reverse("credit:notice_detail", args=[notice.pk]))
+    lines = html.content.decode().count('class="list-group-item history-entry"')
+    assert lines == 3  # issued, answered, answered again

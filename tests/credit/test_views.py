@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from credit import services
+from credit import publication, services
 from credit.choices import RunStatus
 from credit.models import Rating, RatingRun, RuleSet
 
@@ -46,7 +46,8 @@ def test_runs_do_not_exist_for_other_roles(client_of, rated, who, request):
     assert client.get(reverse("credit:run_list")).status_code == 404
 
 
-def test_a_firm_sees_why_its_own_grade(client_of, firm_user, rated, compound_a):
+def test_a_firm_sees_why_its_own_grade(client_of, bureau_user, firm_user, rated, compound_a):
+    publication.publication_create(user=bureau_user, run=rated)  # shown to the firms
     rating = Rating.objects.get(run=rated, firm=firm_user.firm)
     response = client_of(firm_user).get(reverse("credit:rating_detail", args=[rating.pk]))
     assert response.status_code == 200
@@ -56,7 +57,7 @@ def test_a_firm_sees_why_its_own_grade(client_of, firm_user, rated, compound_a):
     assert (compound["code"], compound["name"], compound["s_display"]) == (
         compound_a.code,
         compound_a.name,
-        "92.0000",
+        "92.00",
     )
     assert compound_a.name in response.content.decode()
 
@@ -197,10 +198,11 @@ def test_bureau_forms_render(client_of, bureau_user, db):
 
 
 def test_why_page_of_a_firm_that_is_not_rated(
-    client_of, firm_user, compound_a, django_capture_on_commit_callbacks
+    client_of, bureau_user, firm_user, compound_a, django_capture_on_commit_callbacks
 ):
     assess(YEAR, compound_a, compound_a.firm, "quality", "street", 70)
     run = rate(YEAR, django_capture_on_commit_callbacks)
+    publication.publication_create(user=bureau_user, run=run)
     rating = Rating.objects.get(run=run)
     response = client_of(firm_user).get(reverse("credit:rating_detail", args=[rating.pk]))
     assert response.status_code == 200

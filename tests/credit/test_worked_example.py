@@ -54,12 +54,12 @@ def test_worked_example_rates_firm_f_81_19_grade_b(
     with django_assert_num_queries(2):  # the breakdown, the compounds' codes and names
         shown = selectors.rating_breakdown_for_display(rating)
     assert (shown["base_display"], shown["score"], shown["weights_present"]) == (
-        "79.1875",
+        "79.19",
         "81.19",
         "80",
     )
     quality = shown["indicators"][0]
-    assert (quality["S_display"], quality["households"]) == ("87.5000", 400)
+    assert (quality["S_display"], quality["households"]) == ("87.50", 400)
     assert [(c["households"], c["s"], c["count"]) for c in quality["compounds"]] == [
         (300, "85", 2),
         (100, "95", 1),

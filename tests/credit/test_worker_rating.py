@@ -44,15 +44,16 @@ def results(run: RatingRun) -> list[tuple]:
 @pytest.mark.django_db(transaction=True)
 def test_the_demo_year_is_rated_by_a_real_worker_as_in_process(celery_worker, settings):
     settings.CREDIT_RATING_CHUNK_SIZE = 50  # several chunks, so several tasks cross the broker
-    load_demo()  # its credit step starts the 2023 run; the chunks go to the worker
-    on_worker = wait_until_ended(RatingRun.objects.get(year=2023))
+    load_demo()  # rates 2023 in this process: the demo publishes that run
+    in_process = RatingRun.objects.get(year=2023)
+    assert in_process.status == RunStatus.FINISHED
 
+    on_worker = services.rating_run_start(user=None, year=2023)  # the chunks go to the worker
+    assert not app.conf.task_always_eager
+    on_worker = wait_until_ended(on_worker)
+
+    assert on_worker.pk != in_process.pk
     assert on_worker.status == RunStatus.FINISHED, on_worker.error
     assert on_worker.total == on_worker.done == 252
     assert Rating.objects.filter(run=on_worker, grade__isnull=False).count() == 252
-
-    app.conf.task_always_eager = True  # the same batch, in this process
-    in_process = wait_until_ended(services.rating_run_start(user=None, year=2023))
-
-    assert in_process.status == RunStatus.FINISHED
     assert results(on_worker) == results(in_process)

@@ -59,3 +59,10 @@ def test_the_refusal_says_why_in_chinese(clerk):
     with translation.override("zh-hans"), pytest.raises(ValidationError) as refused:
         validate_password("Jilin2026!", clerk)
     assert any("猜" in message for message in refused.value.messages)
+
+
+def test_the_published_demo_password_still_passes_for_the_demo_accounts():
+    from portal.demo import DEMO_PASSWORD
+
+    demo = User(username="demo_bureau", full_name="市住建局物业科 王科长", role=Role.BUREAU)
+    assert not _refused(DEMO_PASSWORD, demo)
