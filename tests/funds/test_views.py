@@ -207,6 +207,7 @@ def test_ordinary_application_page_flow(client_of, account_a, committee_user, bu
         "yes_owners": "3",
     }
     with time_machine.travel(dt.date.today() + dt.timedelta(days=8)):
+        client = client_of(committee_user)  # a week later: a new session
         response = client.post(vote_url, bad, follow=True)
         assert response.status_code == 200
         application.refresh_from_db()
