@@ -62,6 +62,8 @@ class PageText(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.links: list[str] = []
         self.texts: list[str] = []
+        self.tables = 0
+        self.tables_with_headers = 0
         self._stack: list[tuple[str, bool]] = []
         self._buffers: list[list[str]] = []
 
@@ -69,6 +71,13 @@ class PageText(HTMLParser):
         attrs = dict(attrs)
         if tag == "a" and attrs.get("href"):
             self.links.append(attrs["href"])
+        if tag == "table":
+            self.tables += 1
+        if tag == "th" and any(t == "table" for t, _w in self._stack):
+            # Counted once per table: the first header cell met inside it.
+            open_tables = sum(1 for t, _w in self._stack if t == "table")
+            if self.tables_with_headers < self.tables and open_tables:
+                self.tables_with_headers += 1
         if tag in {"br", "img", "input", "meta", "link", "hr", "col", "source", "wbr"}:
             return
         classes = set((attrs.get("class") or "").split())
@@ -100,6 +109,8 @@ def text_problems(page: PageText | str, codes: set[str] | None = None) -> list[s
         page.feed(html)
     codes = raw_codes() if codes is None else codes
     problems = []
+    if page.tables_with_headers < page.tables:
+        problems.append(f"{page.tables - page.tables_with_headers} table(s) without headers")
     for text in page.texts:
         words = set(WORD.findall(text))
         raw = sorted(c for c in codes if (c in text if " " in c else c in words))

@@ -14,6 +14,9 @@ from tests.crawl import crawl
 from tests.demo import load_demo_for_tests
 
 ROLES = ["bureau", "street", "community", "association", "firm", "committee"]
+# The bureau's workbench is the busiest: coverage (14), grades and every app's to-dos; the
+# count stays the same whatever the size of the city (a query per card or source).
+LANDING_MAX_QUERIES = 35  # measured on the demo: bureau 27, firm 18, street 17
 
 
 @pytest.fixture(scope="module")
@@ -51,3 +54,48 @@ def test_an_anonymous_visitor_finds_every_public_link_open(demo_city, db):
     result = crawl(Client(), ["/"])
     assert len(result.pages) > 10
     assert not result.problems, _problems(result)
+
+
+def test_the_public_finds_the_published_red_and_black_list_of_2023(demo_city, db):
+    client = Client()
+    page = client.get(reverse("credit:redblack")).content.decode()
+    assert "2023" in page and "尚未发布" not in page
+    lists = client.get(reverse("credit:redblack_json", args=[2023])).json()
+    assert (len(lists["red_list"]), len(lists["black_list"])) == (34, 7)
+    for firm in lists["red_list"][:3] + lists["black_list"][:3]:
+        assert firm["name"] in page
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_landing_page_costs_a_bounded_number_of_queries(
+    role, demo_city, db, django_assert_max_num_queries
+):
+    from django.contrib.auth import get_user_model
+
+    client = Client()
+    client.force_login(get_user_model().objects.get(username=f"demo_{role}"))
+    client.get(reverse("portal:dashboard"))  # the session's first request writes its clocks
+    with django_assert_max_num_queries(LANDING_MAX_QUERIES):
+        assert client.get(reverse("portal:dashboard")).status_code == 200
+
+
+def test_every_change_the_demo_recorded_reads_as_a_label(demo_city, db):
+    """Each history table of the demo: every distinct reason, shown as its page shows it."""
+    from django.apps import apps
+    from django.utils import translation
+
+    from portal import history
+    from tests.crawl import WORD, raw_codes
+
+    codes = raw_codes()
+    seen = 0
+    with translation.override("zh-hans"):
+        for model in apps.get_models():
+            if not hasattr(model, "instance_type"):  # a simple_history table
+                continue
+            for reason in model.objects.values_list("history_change_reason", flat=True).distinct():
+                seen += 1
+                label = history.reason_label(model.instance_type, reason or "")
+                assert not set(WORD.findall(label)) & codes, f"{model.__name__}: {reason!r}"
+                assert not (reason and label == reason and WORD.fullmatch(reason)), reason
+    assert seen > 10
