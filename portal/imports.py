@@ -13,38 +13,59 @@ engine does the rest the same way for every kind:
 4. if nothing is wrong, apply the plan in one transaction through the services, so
    the history records who changed what. Any error rolls everything back.
 
-`import_view` is the browser flow (upload → preview → confirm) and `ImportCommand` the
-base of the `manage.py import_*` commands.
+`import_view` is the browser flow: the upload is read and checked once into a stored
+plan (an `ImportJob`), the preview shows it and the confirmation applies it, neither
+reading the file again. A large file is read, and a large plan applied, by a Celery task
+(portal.tasks) while the page shows its progress. `ImportCommand` is the base of the
+`manage.py import_*` commands, which plan and apply in one go.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import inspect
+import itertools
+import json
+import logging
 import re
-import secrets
 import time
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+import zlib
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any, ClassVar
 
 from django import forms
+from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from . import tabular
+from .models import ImportJob
+
+logger = logging.getLogger(__name__)
 
 CREATE, UPDATE, UNCHANGED = "create", "update", "unchanged"
-# The preview lists at most this many created/updated rows; errors are always all listed.
+# The preview lists at most this many created/updated rows, and at most ERROR_LIMIT errors
+# (with the count of the others); the command line prints every error.
 PREVIEW_LIMIT = 500
+ERROR_LIMIT = 1000
 LOOKUP_CHUNK = 500  # below SQLite's limit of parameters in one query
+PROGRESS_EVERY = 500  # rows between two reports of progress
+UNPACK_CHUNK = 64 * 1024
+
+Progress = Callable[[int, int], None]  # (rows done, rows in all)
 
 
 @dataclass(frozen=True)
@@ -132,24 +153,16 @@ class ImportResult:
     def unchanged(self) -> int:
         return self._count(UNCHANGED)
 
-    @property
-    def changed_rows(self) -> list[RowPlan]:
-        return [plan for plan in self.rows if plan.action != UNCHANGED]
-
-    @property
-    def preview_rows(self) -> list[RowPlan]:
-        return self.changed_rows[:PREVIEW_LIMIT]
-
-    @property
-    def preview_hidden(self) -> int:
-        return max(0, len(self.changed_rows) - PREVIEW_LIMIT)
-
     def summary(self) -> str:
-        return _("%(created)d created, %(updated)d updated, %(unchanged)d unchanged.") % {
-            "created": self.created,
-            "updated": self.updated,
-            "unchanged": self.unchanged,
-        }
+        return summary(self.created, self.updated, self.unchanged)
+
+
+def summary(created: int, updated: int, unchanged: int) -> str:
+    return _("%(created)d created, %(updated)d updated, %(unchanged)d unchanged.") % {
+        "created": created,
+        "updated": updated,
+        "unchanged": unchanged,
+    }
 
 
 def bulk_by(queryset: models.QuerySet, field_name: str, values: Iterable) -> dict:
@@ -351,35 +364,42 @@ def _validation_errors(importer: Importer, row: int | None, exc: ValidationError
 
 
 def plan_import(
-    importer: Importer, source: str | Path | IO[bytes], *, filename: str | None = None
+    importer: Importer,
+    source: str | Path | IO[bytes],
+    *,
+    filename: str | None = None,
+    progress: Progress | None = None,
 ) -> ImportResult:
     """Read and validate the file and plan every row; write nothing."""
     result = ImportResult()
     try:
-        table = tabular.read_table(source, filename=filename)
+        with tabular.open_table(source, filename=filename) as table:
+            mapping, result.errors = map_header(importer, table)
+            if result.errors:
+                return result  # the rows are not even read
+            # Only the import's columns are kept, however wide the file.
+            records = [
+                (number, {code: (cells[pos] if pos < len(cells) else "") for pos, code in mapping})
+                for number, cells in table.rows
+            ]
     except tabular.TabularError as exc:
-        result.errors.append(RowError(row=None, message=exc.message, code=exc.code))
+        result.errors = [RowError(row=None, message=exc.message, code=exc.code)]
         return result
-    mapping, result.errors = map_header(importer, table)
-    if result.errors:
-        return result
-    if not table.rows:
+    if not records:
         result.errors.append(
             RowError(row=None, message=_("The file has a header but no rows."), code="no_rows")
         )
         return result
 
     present = [code for _position, code in mapping]
-    records = []
-    for number, cells in table.rows:
-        record = {code: (cells[pos] if pos < len(cells) else "") for pos, code in mapping}
-        records.append((number, record))
     importer.prepare([record for _number, record in records])
 
     form_kwargs = importer.form_kwargs()
     valid: list[tuple[int, tuple, dict[str, Any]]] = []
     first_row_of: dict[tuple, int] = {}
-    for number, record in records:
+    for checked, (number, record) in enumerate(records, start=1):
+        if progress and checked % PROGRESS_EVERY == 0:
+            progress(checked, len(records))
         form = importer.form_class(data=record, **form_kwargs)
         row_ok = form.is_valid()
         if not row_ok:
@@ -402,6 +422,7 @@ def plan_import(
                 first_row_of[key] = number
             if row_ok:
                 valid.append((number, key, {code: cleaned[code] for code in present}))
+    del records  # the text of 100,000 rows: not kept beside their cleaned values
     if result.errors:
         return result
 
@@ -437,15 +458,16 @@ def _conflict_message() -> str:
     return _("This conflicts with a record saved by someone else at the same moment. Try again.")
 
 
-def apply_plan(importer: Importer, result: ImportResult) -> None:
+def apply_plan(
+    importer: Importer, result: ImportResult, *, progress: Progress | None = None
+) -> None:
     """Create and update through the services inside the caller's transaction.
 
     Each row runs in its own savepoint so that one refused row does not hide the next
     one's reasons; the caller rolls back everything if any row was refused.
     """
-    for plan in result.rows:
-        if plan.action == UNCHANGED:
-            continue
+    rows = [plan for plan in result.rows if plan.action != UNCHANGED]
+    for done, plan in enumerate(rows, start=1):
         try:
             with transaction.atomic():
                 if plan.action == CREATE:
@@ -457,6 +479,8 @@ def apply_plan(importer: Importer, result: ImportResult) -> None:
             result.errors.extend(_validation_errors(importer, plan.row, exc))
         except IntegrityError:
             result.errors.append(importer.error(plan.row, "", _conflict_message(), code="conflict"))
+        if progress and (done % PROGRESS_EVERY == 0 or done == len(rows)):
+            progress(done, len(rows))
     if result.errors:
         return
     try:
@@ -487,6 +511,346 @@ def run_import(
     return result
 
 
+# --- stored plans: import jobs -----------------------------------------------------------------
+
+
+def importer_kind(importer: Importer) -> tuple[str, dict[str, Any]]:
+    """The importer's class (dotted path) and its keyword arguments other than the user, a
+    record as its id: what a task needs to build it again. Each argument is read back from
+    the attribute of its name (HouseholdImporter keeps `compound`)."""
+    cls = type(importer)
+    params: dict[str, Any] = {}
+    for name, parameter in inspect.signature(cls.__init__).parameters.items():
+        if name in ("self", "user") or parameter.kind is not parameter.KEYWORD_ONLY:
+            continue
+        value = getattr(importer, name)
+        if isinstance(value, models.Model):
+            value = {"model": value._meta.label, "pk": value.pk}
+        params[name] = value
+    return f"{cls.__module__}.{cls.__qualname__}", params
+
+
+def importer_from_job(job: ImportJob) -> Importer:
+    cls = import_string(job.kind)
+    if not (isinstance(cls, type) and issubclass(cls, Importer)):
+        raise TypeError(f"{job.kind} is not an importer")
+    kwargs = {}
+    for name, value in job.params.items():
+        if isinstance(value, dict) and value.keys() == {"model", "pk"}:
+            value = apps.get_model(value["model"])._default_manager.get(pk=value["pk"])
+        kwargs[name] = value
+    return cls(user=job.user, **kwargs)
+
+
+# Cleaned values as JSON and back: the types the row forms give.
+def _encode(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return {"decimal": str(value)}
+    if isinstance(value, dt.datetime):
+        return {"datetime": value.isoformat()}
+    if isinstance(value, dt.date):
+        return {"date": value.isoformat()}
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    raise TypeError(f"An import cannot store a {type(value).__name__}")
+
+
+DECODERS = {
+    "decimal": Decimal,
+    "datetime": dt.datetime.fromisoformat,
+    "date": dt.date.fromisoformat,
+}
+
+
+def _decode(value: Any) -> Any:
+    if isinstance(value, dict):
+        [(kind, text)] = value.items()
+        return DECODERS[kind](text)
+    return value
+
+
+def _stored(plan: RowPlan) -> list:
+    values = {code: _encode(value) for code, value in plan.values.items()}
+    changes = [[change.column, change.before, change.after] for change in plan.changes]
+    return [plan.row, plan.action, values, changes, plan.description]
+
+
+def _row_plan(importer: Importer, stored: list) -> RowPlan:
+    row, action, values, changes, description = stored
+    values = {code: _decode(value) for code, value in values.items()}
+    return RowPlan(
+        row=row,
+        key=tuple(values[code] for code in importer.key),
+        action=action,
+        values=values,
+        description=description,
+        changes=[
+            FieldChange(column=code, label=importer.column(code).label, before=b, after=a)
+            for code, b, a in changes
+        ],
+    )
+
+
+def _pack(plans: Iterable[RowPlan]) -> bytes:
+    """JSON lines, compressed: 2 MB for 100,000 rows, where one JSON document (Chinese
+    escaped) would be 34 MB, and 200 MB more while json.dumps and the database copy it."""
+    packer = zlib.compressobj()
+    chunks = [
+        packer.compress(json.dumps(_stored(plan), ensure_ascii=False).encode() + b"\n")
+        for plan in plans
+    ]
+    chunks.append(packer.flush())
+    return b"".join(chunks)
+
+
+def _unpack(packed: bytes) -> Iterator[list]:
+    """The stored rows one by one, unpacking no more than the caller reads. JSON escapes a
+    new line inside a string: each line is one row."""
+    unpacker = zlib.decompressobj()
+    pending = b""
+    for start in range(0, len(packed), UNPACK_CHUNK):
+        pending += unpacker.decompress(packed[start : start + UNPACK_CHUNK])
+        *lines, pending = pending.split(b"\n")
+        for line in lines:
+            yield json.loads(line)
+
+
+def _stored_errors(errors: list[RowError]) -> dict[str, Any]:
+    return {"errors": [asdict(error) for error in errors[:ERROR_LIMIT]], "error_count": len(errors)}
+
+
+def _unexpected() -> RowError:
+    return RowError(
+        row=None,
+        message=_("The import stopped on an unexpected error; nothing was written. Try again."),
+        code="unexpected",
+    )
+
+
+@contextmanager
+def job_progress(job_id: int) -> Iterator[Progress]:
+    """Report a job's progress where the page sees it while the import's own transaction
+    is still open: through a second connection that commits each report at once."""
+    if connection.vendor == "sqlite":
+        # SQLite lets one connection write at a time, and the import's transaction holds
+        # that lock; without a broker the task runs inside the request anyway, unwatched.
+        yield lambda done, total: None
+        return
+    side = connection.copy()
+    quote = side.ops.quote_name
+    sql = (
+        f"UPDATE {quote(ImportJob._meta.db_table)} SET {quote('done')} = %s, "  # noqa: S608
+        f"{quote('total')} = %s WHERE {quote('id')} = %s"
+    )
+
+    def report(done: int, total: int) -> None:
+        with side.cursor() as cursor:
+            cursor.execute(sql, [done, total, job_id])
+
+    try:
+        yield report
+    finally:
+        side.close()
+
+
+def _upload_dir() -> Path:
+    return Path(settings.MEDIA_ROOT) / "imports"
+
+
+def _stored_file(job: ImportJob) -> Path:
+    return _upload_dir() / f"{job.token}.{job.ext}"
+
+
+def _sweep_stale() -> None:
+    """Jobs never confirmed nor cancelled go after a day, with any file left behind."""
+    ImportJob.objects.filter(
+        created_at__lt=timezone.now() - dt.timedelta(seconds=STALE_AFTER_SECONDS)
+    ).delete()
+    limit = time.time() - STALE_AFTER_SECONDS
+    for path in _upload_dir().glob("*.*"):
+        try:
+            if path.stat().st_mtime < limit:
+                path.unlink()
+        except OSError:
+            pass
+
+
+def _enqueue(task_name: str, job_id: int) -> None:
+    """Queue a job's task once the job is committed. A broker that is down fails the job,
+    which says so, rather than the request."""
+
+    def send() -> None:
+        from . import tasks
+
+        try:
+            getattr(tasks, task_name).delay(job_id)
+        except Exception:
+            logger.exception("Queueing %s of import job %s failed", task_name, job_id)
+            error = RowError(
+                row=None,
+                message=_(
+                    "The import could not be started: the task queue does not answer. "
+                    "Nothing was written; try again later."
+                ),
+                code="queue",
+            )
+            ImportJob.objects.filter(pk=job_id, status__in=ImportJob.RUNNING).exclude(
+                status=ImportJob.Status.IMPORTING
+            ).update(status=ImportJob.Status.FAILED, **_stored_errors([error]))
+
+    transaction.on_commit(send)
+
+
+def import_job_start(*, importer: Importer, upload) -> ImportJob:
+    """Store the upload under a random name and have it read: here if it is small, else by
+    a worker once the job is committed."""
+    _sweep_stale()
+    kind, params = importer_kind(importer)
+    job = ImportJob.objects.create(
+        kind=kind,
+        params=params,
+        user=importer.user,
+        name=Path(upload.name).name[:200],
+        ext=tabular.extension_of(upload.name),
+    )
+    _upload_dir().mkdir(parents=True, exist_ok=True)
+    with _stored_file(job).open("xb") as out:
+        for chunk in upload.chunks():
+            out.write(chunk)
+    if upload.size <= settings.IMPORT_INLINE_MAX_BYTES:
+        import_job_plan(job_id=job.pk)
+    else:
+        _enqueue("import_plan", job.pk)
+    return ImportJob.objects.defer("plan").get(pk=job.pk)
+
+
+def import_job_plan(*, job_id: int) -> None:
+    """Read and check a job's file, the only time it is read, store the plan and delete the
+    file. Safe to run twice: only a job still being read is planned."""
+    job = ImportJob.objects.select_related("user").filter(pk=job_id).first()
+    if job is None or job.status != ImportJob.Status.READING:
+        return
+    path = _stored_file(job)
+    try:
+        importer = importer_from_job(job)
+        with job_progress(job_id) as progress:
+            result = plan_import(importer, path, progress=progress)
+    except Exception:
+        logger.exception("Reading import job %s failed", job_id)
+        result = ImportResult(errors=[_unexpected()])
+    ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.READING).update(
+        status=ImportJob.Status.READY if result.ok else ImportJob.Status.REJECTED,
+        plan=_pack(plan for plan in result.rows if plan.action != UNCHANGED),
+        to_create=result.created,
+        to_update=result.updated,
+        unchanged=result.unchanged,
+        done=0,
+        total=result.created + result.updated,
+        **_stored_errors(result.errors),
+    )
+    path.unlink(missing_ok=True)
+
+
+def import_job_confirm(*, job: ImportJob) -> ImportJob:
+    """Apply a ready job: here if it writes few rows, else by a worker once committed. Only
+    a ready job moves on, and once: a second click finds it queued."""
+    if ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.READY).update(
+        status=ImportJob.Status.QUEUED
+    ):
+        if job.total <= settings.IMPORT_INLINE_MAX_ROWS:
+            import_job_apply(job_id=job.pk)
+        else:
+            _enqueue("import_apply", job.pk)
+    job.refresh_from_db()
+    return job
+
+
+def _stored_result(importer: Importer, packed: bytes) -> ImportResult:
+    """The stored rows with the lookups of their importer and the records they update, as
+    they are now."""
+    rows = [_row_plan(importer, stored) for stored in _unpack(packed)]
+    importer.prepare([{c: display_value(v) for c, v in row.values.items()} for row in rows])
+    updates = [row for row in rows if row.action == UPDATE]
+    found = importer.existing([row.key for row in updates]) if updates else {}
+    result = ImportResult(rows=rows)
+    for row in updates:
+        row.instance = found.get(row.key)
+        if row.instance is None:
+            message = _("This record was deleted after the preview. Upload the file again.")
+            result.errors.append(importer.error(row.row, "", message, code="deleted"))
+    return result
+
+
+def import_job_apply(*, job_id: int) -> None:
+    """Write a queued job's plan in one transaction, all or nothing, reporting progress.
+    Safe to run twice: only the run that moves the job from queued to importing applies it."""
+    claimed = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.QUEUED).update(
+        status=ImportJob.Status.IMPORTING, done=0
+    )
+    if not claimed:
+        return
+    job = ImportJob.objects.select_related("user").get(pk=job_id)
+    try:
+        importer = importer_from_job(job)
+        # The reporter's connection closes inside the transaction: whatever fails, fails
+        # before the commit, so the job never says failed of what was written.
+        with transaction.atomic(), job_progress(job_id) as progress:
+            result = _stored_result(importer, job.plan)
+            if result.ok:
+                apply_plan(importer, result, progress=progress)
+            if result.errors:
+                transaction.set_rollback(True)
+    except Exception:
+        logger.exception("Applying import job %s failed", job_id)
+        result = ImportResult(errors=[_unexpected()])
+    ImportJob.objects.filter(pk=job_id).update(
+        status=ImportJob.Status.DONE if result.ok else ImportJob.Status.FAILED,
+        done=job.total if result.ok else 0,
+        **_stored_errors(result.errors),
+    )
+
+
+def import_job_discard(*, job: ImportJob) -> None:
+    """Forget a job and its file, unless a worker is writing it: that one ends on its own."""
+    ImportJob.objects.filter(pk=job.pk).exclude(status=ImportJob.Status.IMPORTING).delete()
+    _stored_file(job).unlink(missing_ok=True)
+
+
+@dataclass
+class Preview:
+    """What the preview page shows of a job: its counts, its first rows, its first errors."""
+
+    created: int
+    updated: int
+    unchanged: int
+    errors: list[RowError]
+    error_count: int
+    preview_rows: list[RowPlan]
+    preview_hidden: int
+
+    @property
+    def ok(self) -> bool:
+        return not self.error_count
+
+    @property
+    def errors_hidden(self) -> int:
+        return self.error_count - len(self.errors)
+
+
+def job_preview(job: ImportJob, importer: Importer) -> Preview:
+    packed = job.plan if job.status == ImportJob.Status.READY else b""
+    rows = list(itertools.islice(_unpack(packed), PREVIEW_LIMIT))
+    return Preview(
+        created=job.to_create,
+        updated=job.to_update,
+        unchanged=job.unchanged,
+        errors=[RowError(**error) for error in job.errors],
+        error_count=job.error_count,
+        preview_rows=[_row_plan(importer, stored) for stored in rows],
+        preview_hidden=max(0, job.to_create + job.to_update - len(rows)),
+    )
+
+
 # --- the browser flow: upload → preview → confirm --------------------------------------------
 
 TOKEN_RE = re.compile(r"^[0-9a-f]{32}$")
@@ -509,49 +873,15 @@ class ImportUploadForm(forms.Form):
         return upload
 
 
-def _upload_dir() -> Path:
-    return Path(settings.MEDIA_ROOT) / "imports"
-
-
-def _sweep_stale(directory: Path) -> None:
-    """Uploads previewed but never confirmed or cancelled are deleted after a day."""
-    limit = time.time() - STALE_AFTER_SECONDS
-    for path in directory.glob("*.*"):
-        try:
-            if path.stat().st_mtime < limit:
-                path.unlink()
-        except OSError:
-            pass
-
-
-def store_upload(upload) -> dict[str, str]:
-    """Save the upload under a random name; what the session keeps to find it again."""
-    directory = _upload_dir()
-    directory.mkdir(parents=True, exist_ok=True)
-    _sweep_stale(directory)
-    ext = tabular.extension_of(upload.name)
-    token = secrets.token_hex(16)
-    with (directory / f"{token}.{ext}").open("xb") as out:
-        for chunk in upload.chunks():
-            out.write(chunk)
-    return {"token": token, "ext": ext, "name": Path(upload.name).name[:200]}
-
-
-def stored_path(pending: dict | None) -> Path | None:
-    """The stored file of a pending import, rebuilt from the session's token only."""
-    if not isinstance(pending, dict):
+def _pending_job(request: HttpRequest, importer: Importer, session_key: str) -> ImportJob | None:
+    """The job whose token this session keeps for this import, if it is the user's own."""
+    pending = request.session.get(session_key)
+    token = str(pending.get("token", "")) if isinstance(pending, dict) else ""
+    if not TOKEN_RE.match(token) or not request.user.is_authenticated:
         return None
-    token, ext = str(pending.get("token", "")), str(pending.get("ext", ""))
-    if not TOKEN_RE.match(token) or ext not in tabular.EXTENSIONS:
-        return None
-    path = _upload_dir() / f"{token}.{ext}"
-    return path if path.is_file() else None
-
-
-def discard_upload(request: HttpRequest, session_key: str) -> None:
-    path = stored_path(request.session.pop(session_key, None))
-    if path is not None:
-        path.unlink(missing_ok=True)
+    kind, params = importer_kind(importer)
+    job = ImportJob.objects.defer("plan").filter(token=token, user=request.user, kind=kind).first()
+    return job if job is not None and job.params == params else None
 
 
 def import_view(
@@ -561,58 +891,77 @@ def import_view(
     template_name: str,
     extra_context: dict | None = None,
 ) -> HttpResponse:
-    """Upload (POST) → preview (GET ?step=preview) → confirm or cancel (POST), on one URL.
+    """Upload (POST) → preview (GET ?step=preview) → confirm or cancel (POST), on one URL;
+    ?step=progress is the progress bar alone, which the preview polls while a worker reads
+    or applies the file.
 
-    The caller checks who may import. The file is kept under MEDIA_ROOT/imports under a
-    random token that only the session knows; confirming reads it again, validates it
-    again and applies it.
+    The caller checks who may import. The upload is kept under MEDIA_ROOT/imports under a
+    random token that only the session knows until it is read, once, into the job's plan.
     """
     session_key = f"import:{importer.name}"
-    pending = request.session.get(session_key)
+    job = _pending_job(request, importer, session_key)
     context = {"importer": importer, **(extra_context or {})}
+
+    def preview() -> HttpResponse:
+        if job.status == ImportJob.Status.DONE:
+            request.session.pop(session_key, None)
+            import_job_discard(job=job)
+            messages.success(
+                request,
+                _("%(file)s imported: %(summary)s")
+                % {
+                    "file": job.name,
+                    "summary": summary(job.to_create, job.to_update, job.unchanged),
+                },
+            )
+            return redirect(request.path)
+        result = None if job.is_running else job_preview(job, importer)
+        context.update(stage="preview", job=job, pending=job, result=result)
+        return render(request, template_name, context)
 
     if request.method == "POST":
         action = request.POST.get("action", "upload")
         if action == "cancel":
-            discard_upload(request, session_key)
+            request.session.pop(session_key, None)
+            if job is not None:
+                import_job_discard(job=job)
             return redirect(request.path)
         if action == "confirm":
-            path = stored_path(pending)
-            if path is None or request.POST.get("token") != pending.get("token"):
+            if job is None or request.POST.get("token") != job.token:
                 messages.warning(
                     request, _("This preview is out of date. Upload the file again, please.")
                 )
                 return redirect(request.path)
-            result = run_import(importer, path)
-            if result.applied:
-                discard_upload(request, session_key)
-                messages.success(
-                    request,
-                    _("%(file)s imported: %(summary)s")
-                    % {"file": pending["name"], "summary": result.summary()},
-                )
-                return redirect(request.path)
-            messages.error(request, _("Nothing was imported: the file has errors."))
-            context.update(stage="preview", result=result, pending=pending)
-            return render(request, template_name, context)
+            job = import_job_confirm(job=job)
+            if job.is_running:
+                return redirect(f"{request.path}?step=preview")
+            if job.status != ImportJob.Status.DONE:
+                messages.error(request, _("Nothing was imported: the file has errors."))
+            return preview()
         form = ImportUploadForm(request.POST, request.FILES)
         if form.is_valid():
-            discard_upload(request, session_key)
-            request.session[session_key] = store_upload(form.cleaned_data["file"])
+            request.session.pop(session_key, None)
+            if job is not None:
+                import_job_discard(job=job)
+            job = import_job_start(importer=importer, upload=form.cleaned_data["file"])
+            request.session[session_key] = {"token": job.token}
             return redirect(f"{request.path}?step=preview")
         context.update(stage="upload", form=form, pending=None)
         return render(request, template_name, context)
 
-    if request.GET.get("step") == "preview":
-        path = stored_path(pending)
-        if path is None:
+    step = request.GET.get("step")
+    if step == "progress":
+        response = render(request, "includes/_import_progress.html", {"job": job})
+        if job is None or not job.is_running:
+            response["HX-Refresh"] = "true"  # the page shows the preview, errors or the end
+        return response
+    if step == "preview":
+        if job is None:
             messages.warning(request, _("No file is waiting to be imported. Upload one, please."))
             return redirect(request.path)
-        result = plan_import(importer, path)
-        context.update(stage="preview", result=result, pending=pending)
-        return render(request, template_name, context)
+        return preview()
 
-    context.update(stage="upload", form=ImportUploadForm(), pending=pending)
+    context.update(stage="upload", form=ImportUploadForm(), pending=job)
     return render(request, template_name, context)
 
 

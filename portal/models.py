@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -254,3 +256,73 @@ class CoverageSnapshot(models.Model):
     def __str__(self) -> str:
         area = self.street or self.district
         return f"{self.date} {area or self.get_scope_display()}"
+
+
+def new_import_token() -> str:
+    return secrets.token_hex(16)
+
+
+class ImportJob(models.Model):
+    """One uploaded spreadsheet on its way through an import: read and checked once into a
+    stored plan, then confirmed and applied (in the request, or by a worker if large)."""
+
+    class Status(models.TextChoices):
+        READING = "reading", _("Reading and checking the file")
+        READY = "ready", _("Waiting for confirmation")
+        REJECTED = "rejected", _("Refused: the file has errors")
+        QUEUED = "queued", _("Waiting to be imported")
+        IMPORTING = "importing", _("Importing")
+        DONE = "done", _("Imported")
+        FAILED = "failed", _("Not imported")
+
+    RUNNING = (Status.READING, Status.QUEUED, Status.IMPORTING)
+
+    # The session keeps it; the stored file is named after it, never after the client's name.
+    token = models.CharField(
+        _("token"), max_length=32, unique=True, default=new_import_token, editable=False
+    )
+    # The dotted path of the Importer class and its other arguments, as ids: a task takes ids.
+    kind = models.CharField(_("kind"), max_length=200)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    user = models.ForeignKey(
+        User,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="import_jobs",
+        verbose_name=_("user"),
+    )
+    name = models.CharField(_("file name"), max_length=200)
+    ext = models.CharField(_("file type"), max_length=4)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.READING
+    )
+    # The progress of the current step: rows checked of the file's rows, then rows written.
+    done = models.PositiveIntegerField(_("rows done"), default=0)
+    total = models.PositiveIntegerField(_("rows in all"), default=0)
+    to_create = models.PositiveIntegerField(_("rows to create"), default=0)
+    to_update = models.PositiveIntegerField(_("rows to update"), default=0)
+    unchanged = models.PositiveIntegerField(_("unchanged rows"), default=0)
+    error_count = models.PositiveIntegerField(_("errors"), default=0)
+    errors = models.JSONField(_("first errors"), default=list, blank=True)
+    # Rows to create or update with their cleaned values, as compressed JSON lines (a few MB
+    # for 100,000 rows): the preview unpacks the first ones, the apply all. Unchanged rows
+    # are only counted.
+    plan = models.BinaryField(_("plan"), default=b"", blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in self.RUNNING
+
+    @property
+    def percent(self) -> int:
+        return min(100, self.done * 100 // self.total) if self.total else 0

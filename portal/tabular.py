@@ -1,9 +1,11 @@
 """Read an uploaded spreadsheet (.xlsx or .csv) into a header and numbered rows of text.
 
 Shared by every import, in the browser and on the command line. Files are refused
-before they are parsed when they are too big, have too many rows, are not what their
-name says, or are zip bombs. Every cell comes back as stripped text: an empty cell is
-"", the number 300 is "300" (not "300.0"), a decimal keeps exactly its digits.
+before they are parsed when they are too big, are not what their name says, would expand
+to more than a worker can hold (every part of a workbook is checked), or are written in
+an encoding other than UTF-8 or GB18030; and while they are read, past the row limit.
+Every cell comes back as stripped text: an empty cell is "", the number 300 is "300"
+(not "300.0"), a decimal keeps exactly its digits.
 """
 
 from __future__ import annotations
@@ -14,10 +16,13 @@ import io
 import logging
 import os
 import zipfile
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
+from xml.etree import ElementTree
 
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
@@ -34,6 +39,9 @@ MAX_COLUMNS = 100
 MAX_COMPRESSION_RATIO = 100
 RATIO_CHECK_MIN_BYTES = 1024 * 1024
 MAX_ZIP_MEMBERS = 1000
+# In read-only mode openpyxl streams the worksheets row by row but holds every other part
+# in memory whole, the shared strings above all: those are held to IMPORT_MAX_PART_BYTES.
+WORKSHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 
 
 class TabularError(Exception):
@@ -48,10 +56,11 @@ class TabularError(Exception):
 
 @dataclass
 class Table:
-    """The header cells and the non-empty data rows, each with its row number in the file."""
+    """The header cells and the non-empty data rows, each with its row number in the file:
+    a list from read_table, an iterator read as it goes inside open_table."""
 
     header: list[str]
-    rows: list[tuple[int, list[str]]] = field(default_factory=list)
+    rows: Iterable[tuple[int, list[str]]] = field(default_factory=list)
     header_row: int = 1
 
 
@@ -65,6 +74,10 @@ def max_rows() -> int:
 
 def max_uncompressed_bytes() -> int:
     return settings.IMPORT_MAX_UNCOMPRESSED_BYTES
+
+
+def max_part_bytes() -> int:
+    return settings.IMPORT_MAX_PART_BYTES
 
 
 def extension_of(filename: str) -> str:
@@ -109,11 +122,21 @@ def _size_of(stream: IO[bytes]) -> int:
 
 
 def read_table(source: str | os.PathLike | IO[bytes], *, filename: str | None = None) -> Table:
-    """Read the first sheet of an .xlsx, or a .csv, refusing what should not be parsed.
+    """Read the first sheet of an .xlsx, or a .csv, whole, refusing what should not be parsed.
 
     `source` is a path or a binary file object (an uploaded file); `filename` gives the
     extension when the object has no useful name.
     """
+    with open_table(source, filename=filename) as table:
+        return Table(header=table.header, rows=list(table.rows), header_row=table.header_row)
+
+
+@contextmanager
+def open_table(
+    source: str | os.PathLike | IO[bytes], *, filename: str | None = None
+) -> Iterator[Table]:
+    """As read_table, but the rows are read as the caller iterates them inside the `with`:
+    an import keeps only the columns it knows and reads no row after a header it refuses."""
     if isinstance(source, str | os.PathLike):
         path = Path(source)
         ext = check_extension(filename or path.name)
@@ -122,28 +145,70 @@ def read_table(source: str | os.PathLike | IO[bytes], *, filename: str | None = 
         except OSError as exc:
             raise TabularError(_("The file cannot be opened.")) from exc
         check_size(size)  # before a single byte is read
-        with path.open("rb") as stream:
-            return _read_stream(stream, ext)
+        with path.open("rb") as stream, _stream_table(stream, ext) as table:
+            yield table
+        return
     ext = check_extension(filename or getattr(source, "name", "") or "")
     check_size(_size_of(source))
     source.seek(0)
-    return _read_stream(source, ext)
+    with _stream_table(source, ext) as table:
+        yield table
 
 
-def _read_stream(stream: IO[bytes], ext: str) -> Table:
+@contextmanager
+def _stream_table(stream: IO[bytes], ext: str) -> Iterator[Table]:
     if ext == "csv":
         # The size was checked; reading one byte more guards a size that was misreported.
         data = stream.read(max_bytes() + 1)
         check_size(len(data))
-        return _table_from_rows(csv_rows(decode_csv(data)))
-    return _table_from_rows(xlsx_rows(stream))
+        raw = csv_rows(decode_csv(data))
+    else:
+        raw = xlsx_rows(stream)
+    rows = numbered_rows(raw)
+    try:  # closing the generators closes the workbook, whether or not every row was read
+        try:
+            header_row, header = next(rows)
+        except StopIteration:
+            raise TabularError(
+                _("The file is empty: it has no header row."), code="empty"
+            ) from None
+        yield Table(header=header, rows=rows, header_row=header_row)
+    finally:
+        rows.close()
+        raw.close()
 
 
 # --- CSV -------------------------------------------------------------------------------
 
 
+# Shift-JIS and Big5 files decode as GB18030 without an error, into characters nearly all
+# outside GB2312 (the 7,445 characters of everyday simplified Chinese); a real GBK file has
+# few of those (the rare characters of some names). Beyond this share of its non-ASCII
+# characters, and this floor, a file is not Chinese.
+MAX_RARE_SHARE = 0.2
+RARE_FLOOR = 2
+
+
+def _encoding_refused() -> TabularError:
+    return TabularError(
+        _(
+            "The characters of this CSV file cannot be read: it is saved in an encoding other "
+            "than UTF-8, UTF-8 with BOM or GB18030 (GBK). Save it as “CSV UTF-8” or as an "
+            "Excel workbook (.xlsx)."
+        ),
+        code="encoding",
+    )
+
+
+def reads_as_chinese(text: str) -> bool:
+    wide = len(text) - len(text.encode("ascii", "ignore"))
+    rare = len(text) - len(text.encode("gb2312", "ignore").decode("gb2312"))
+    return rare <= max(RARE_FLOOR, MAX_RARE_SHARE * wide)
+
+
 def decode_csv(data: bytes) -> str:
-    """UTF-8 with or without BOM, else GB18030 (a superset of GBK, as Excel saves it)."""
+    """UTF-8 with or without BOM, else GB18030 (a superset of GBK, as Excel saves it) when
+    the text reads as Chinese; anything else is refused rather than read as mojibake."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise TabularError(
             _(
@@ -162,15 +227,12 @@ def decode_csv(data: bytes) -> str:
     except UnicodeDecodeError:
         pass
     try:
-        return data.decode("gb18030")
+        text = data.decode("gb18030")
     except UnicodeDecodeError as exc:
-        raise TabularError(
-            _(
-                "The characters of this CSV file cannot be read: it is neither UTF-8 nor "
-                "GBK/GB18030. Save it as “CSV UTF-8” or as an Excel workbook (.xlsx)."
-            ),
-            code="encoding",
-        ) from exc
+        raise _encoding_refused() from exc
+    if not reads_as_chinese(text):
+        raise _encoding_refused()
+    return text
 
 
 def csv_rows(text: str):
@@ -200,11 +262,14 @@ def check_workbook_archive(stream: IO[bytes]) -> None:
     try:
         with zipfile.ZipFile(stream) as archive:
             infos = archive.infolist()
+            names = {info.filename for info in infos}
+            if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
+                raise TabularError(not_a_workbook, code="not_workbook")
+            streamed = _worksheets(archive)
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
         raise TabularError(not_a_workbook, code="not_workbook") from exc
-    names = {info.filename for info in infos}
-    if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
-        raise TabularError(not_a_workbook, code="not_workbook")
+    # The sizes a zip declares bound what it expands to: zipfile (and so openpyxl) stops
+    # reading a member at its declared size.
     bomb = _("This workbook expands to far more data than it holds; it is refused as unsafe.")
     if len(infos) > MAX_ZIP_MEMBERS:
         raise TabularError(bomb, code="zip_bomb")
@@ -215,7 +280,34 @@ def check_workbook_archive(stream: IO[bytes]) -> None:
         ratio = info.file_size / max(info.compress_size, 1)
         if info.file_size > RATIO_CHECK_MIN_BYTES and ratio > MAX_COMPRESSION_RATIO:
             raise TabularError(bomb, code="zip_bomb")
+        if info.filename not in streamed and info.file_size > max_part_bytes():
+            raise TabularError(
+                _(
+                    "One part of this workbook expands to %(size)s, more than the %(max)s the "
+                    "portal reads. Save it as a CSV file (CSV UTF-8) or split it into smaller "
+                    "files."
+                )
+                % {"size": filesizeformat(info.file_size), "max": filesizeformat(max_part_bytes())},
+                code="zip_bomb",
+            )
     stream.seek(0)
+
+
+def _worksheets(archive: zipfile.ZipFile) -> set[str]:
+    """The parts [Content_Types].xml declares worksheets: the ones openpyxl streams."""
+    types = archive.getinfo("[Content_Types].xml")
+    if types.file_size > max_part_bytes():
+        return set()  # refused with the other parts held whole
+    try:
+        # Expat (2.4.1 and later) refuses entity expansion bombs; the size was checked.
+        root = ElementTree.fromstring(archive.read(types))  # noqa: S314
+    except Exception:  # a broken part: openpyxl refuses the workbook as unreadable
+        return set()
+    return {
+        element.get("PartName", "").lstrip("/")
+        for element in root
+        if element.tag.endswith("}Override") and element.get("ContentType") == WORKSHEET_TYPE
+    }
 
 
 def xlsx_rows(stream: IO[bytes]):
@@ -279,15 +371,16 @@ def cell_text(value: Any) -> str:
 # --- Both ------------------------------------------------------------------------------
 
 
-def _table_from_rows(rows) -> Table:
-    """The first non-empty row is the header; later empty rows are skipped."""
+def numbered_rows(raw: Iterable[list]) -> Iterator[tuple[int, list[str]]]:
+    """The non-empty rows as text, each with its row number in the file; the first one is
+    the header. Past IMPORT_MAX_ROWS rows after the header, the file is refused."""
     limit = max_rows()
-    table: Table | None = None
-    for number, raw in enumerate(rows, start=1):
-        cells = [cell.strip() if isinstance(cell, str) else cell_text(cell) for cell in raw]
+    header_row: int | None = None
+    for number, cells in enumerate(raw, start=1):
+        cells = [cell.strip() if isinstance(cell, str) else cell_text(cell) for cell in cells]
         while cells and cells[-1] == "":
             cells.pop()
-        if table is not None and number - table.header_row > limit:
+        if header_row is not None and number - header_row > limit:
             raise TabularError(
                 _("The file has more than %(max)d rows; split it into smaller files.")
                 % {"max": limit},
@@ -295,10 +388,6 @@ def _table_from_rows(rows) -> Table:
             )
         if not cells:
             continue
-        if table is None:
-            table = Table(header=cells, header_row=number)
-        else:
-            table.rows.append((number, cells))
-    if table is None:
-        raise TabularError(_("The file is empty: it has no header row."), code="empty")
-    return table
+        if header_row is None:
+            header_row = number
+        yield number, cells

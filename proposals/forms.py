@@ -32,8 +32,45 @@ class PointForm(forms.Form):
     )
 
 
-ProposerFormSet = formset_factory(ProposerForm, extra=2, min_num=1, validate_min=True)
-PointFormSet = formset_factory(PointForm, extra=4, min_num=1, validate_min=True)
+# What a person types into the form, with room to spare. Django would otherwise build,
+# validate and render up to 2,000 forms for a posted TOTAL_FORMS of 100,000 (seconds of
+# work per request); past these bounds the formset is refused after building at most this many.
+PROPOSERS_MAX = 50
+POINTS_MAX = 30
+
+
+class ProposerBaseFormSet(forms.BaseFormSet):
+    default_error_messages = {
+        "too_many_forms": _("A proposal or suggestion has at most %(num)d proposers."),
+    }
+
+
+class PointBaseFormSet(forms.BaseFormSet):
+    default_error_messages = {
+        "too_many_forms": _("A proposal or suggestion has at most %(num)d suggestion points."),
+    }
+
+
+ProposerFormSet = formset_factory(
+    ProposerForm,
+    formset=ProposerBaseFormSet,
+    extra=2,
+    min_num=1,
+    validate_min=True,
+    max_num=PROPOSERS_MAX,
+    validate_max=True,
+    absolute_max=PROPOSERS_MAX,
+)
+PointFormSet = formset_factory(
+    PointForm,
+    formset=PointBaseFormSet,
+    extra=4,
+    min_num=1,
+    validate_min=True,
+    max_num=POINTS_MAX,
+    validate_max=True,
+    absolute_max=POINTS_MAX,
+)
 
 
 class ProposalSearchForm(forms.Form):

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from companies.models import Compound, Firm
 from portal.imports import ImportUploadForm
+from portal.models import ImportJob
 
 from ..factories import make_credit_code
 
@@ -66,8 +67,8 @@ def test_upload_preview_confirm_writes_with_the_user_in_history(client_of, burea
     response = upload(client, FIRM_URL, GOOD_FIRMS)
     assert response.status_code == 302
     assert response["Location"] == f"{FIRM_URL}?step=preview"
-    [stored] = stored_files(media_root)
-    assert stored.suffix == ".csv" and "firms" not in stored.name  # a random name, not the client's
+    # A small file is read at once into the stored plan, and deleted.
+    assert stored_files(media_root) == [] and ImportJob.objects.count() == 1
 
     response = client.get(response["Location"])
     assert response.status_code == 200
@@ -81,7 +82,7 @@ def test_upload_preview_confirm_writes_with_the_user_in_history(client_of, burea
     assert Firm.objects.count() == 2
     assert Firm.objects.get(credit_code=CODE_1).history.get().history_user == bureau_user
     assert [m.level_tag for m in get_messages(response.wsgi_request)] == ["success"]
-    assert stored_files(media_root) == []
+    assert stored_files(media_root) == [] and not ImportJob.objects.exists()
     assert "import:firms" not in client.session
 
 
@@ -186,12 +187,12 @@ def test_preview_without_an_upload_goes_back_to_the_form(client_of, bureau_user)
     assert response.status_code == 302 and response["Location"] == FIRM_URL
 
 
-def test_cancel_deletes_the_stored_upload(client_of, bureau_user, media_root):
+def test_cancel_deletes_the_stored_plan(client_of, bureau_user, media_root):
     client = client_of(bureau_user)
     upload(client, FIRM_URL, GOOD_FIRMS)
-    assert len(stored_files(media_root)) == 1
+    assert ImportJob.objects.count() == 1
     assert client.post(FIRM_URL, {"action": "cancel"}).status_code == 302
-    assert stored_files(media_root) == []
+    assert stored_files(media_root) == [] and not ImportJob.objects.exists()
     assert Firm.objects.count() == 0
 
 
@@ -199,5 +200,5 @@ def test_a_second_upload_replaces_the_first(client_of, bureau_user, media_root):
     client = client_of(bureau_user)
     upload(client, FIRM_URL, BAD_FIRMS)
     upload(client, FIRM_URL, GOOD_FIRMS)
-    assert len(stored_files(media_root)) == 1
+    assert ImportJob.objects.count() == 1
     assert client.get(f"{FIRM_URL}?step=preview").context["result"].ok

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 import pytest
 from django.urls import reverse
@@ -96,6 +97,50 @@ def test_register_a_proposal_through_the_form(client_of, bureau_user):
     assert response.status_code == 302
     assert proposal.points.count() == 2 and proposal.proposers.count() == 1
     assert proposal.reply_due == dt.date(2024, 5, 1)
+
+
+PROPOSAL_LIMIT_MESSAGES = {
+    "proposers": "一件提案或建议最多填写 %(num)d 位提案人。",
+    "points": "一件提案或建议最多填写 %(num)d 条建议要点。",
+}
+
+
+@pytest.mark.parametrize("prefix", ["proposers", "points"])
+def test_a_formset_claiming_100000_forms_is_refused_fast_with_a_form_error(
+    client_of, bureau_user, prefix
+):
+    # A person enters a few proposers and points; TOTAL_FORMS=100000 once took 10 s to
+    # build, validate and render thousands of forms.
+    data = {
+        "kind": "npc",
+        "session": "十七届三次会议",
+        "number": "12",
+        "title": "关于老旧小区加装电梯的建议",
+        "received_on": "2024-02-01",
+        "full_text": "全文",
+        "proposers-TOTAL_FORMS": "1",
+        "proposers-INITIAL_FORMS": "0",
+        "proposers-0-name": "王强",
+        "points-TOTAL_FORMS": "1",
+        "points-INITIAL_FORMS": "0",
+        "points-0-title": "简化审批",
+        f"{prefix}-TOTAL_FORMS": "100000",
+    }
+    client = client_of(bureau_user)
+    client.get(reverse("proposals:proposal_create"))  # warm up: templates, translations
+    started = time.perf_counter()
+    response = client.post(
+        reverse("proposals:proposal_create"), data, HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+    elapsed = time.perf_counter() - started
+    print(f"{prefix}-TOTAL_FORMS=100000 answered in {elapsed:.2f} s")
+    assert response.status_code == 200
+    assert elapsed < 1.5, f"{elapsed:.2f} s"
+    formset = response.context[prefix]
+    assert formset.total_form_count() <= formset.max_num <= 50
+    [error] = formset.non_form_errors()
+    assert error == PROPOSAL_LIMIT_MESSAGES[prefix] % {"num": formset.max_num}
+    assert Proposal.objects.count() == 0
 
 
 def test_draft_page_saves_sections_and_offers_facts(
