@@ -51,7 +51,7 @@ def main() -> int:
     for pair in args.pairs:
         msgid, sep, msgstr = pair.partition("=")
         if not sep:
-            parser.error(f"{pair!r} is not English=中文 (a msgid with \"=\" goes in --file)")
+            parser.error(f'{pair!r} is not English=中文 (a msgid with "=" goes in --file)')
         wanted[msgid] = msgstr
 
     with open(ROOT / "locale" / ".lock", "w") as lock:
