@@ -24,8 +24,17 @@ from django.contrib.auth.password_validation import validate_password
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from portal import mfa
 from portal.choices import Role
-from portal.demo import DEMO_PASSWORD, DEMO_REASON, DEMO_SEED, DemoContext, demo_step, stream
+from portal.demo import (
+    DEMO_PASSWORD,
+    DEMO_REASON,
+    DEMO_SEED,
+    DEMO_TOTP_KEY,
+    DemoContext,
+    demo_step,
+    stream,
+)
 from portal.models import Community, District, Street, User
 
 from .models import Compound, Firm, Management
@@ -467,6 +476,12 @@ def accounts_step(ctx: DemoContext) -> None:
         users.append(user)
     bulk_create_with_history(users, User, default_change_reason=DEMO_REASON)
     ctx.accounts = {user.role: user for user in User.objects.filter(username__startswith="demo_")}
+    # Bureau accounts sign in with a second factor: the demo's is enrolled with a published key.
+    device = mfa.demo_enrol(user=ctx.accounts[Role.BUREAU], key=DEMO_TOTP_KEY)
+    ctx.notes.append(
+        f"demo_bureau asks for a code after its password: add the key {mfa.secret_text(device)} "
+        "to an authenticator app, or run `.venv/bin/python manage.py otp_code demo_bureau`."
+    )
 
 
 @demo_step("coverage snapshot")

@@ -13,6 +13,7 @@ from portal.pickers import PickerSelect
 from . import selectors
 from .models import Compound, Firm
 
+SEARCH_MAX = 100  # longer than any name or code searched for
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 
 
@@ -46,7 +47,9 @@ def _yes_no_filter(label, lookup: str, *, yes_value=True) -> django_filters.Choi
 
 def _search_filter(placeholder) -> django_filters.CharFilter:
     widget = forms.TextInput(attrs={"placeholder": placeholder, "type": "search"})
-    return django_filters.CharFilter(label=_("Search"), method="search", widget=widget)
+    return django_filters.CharFilter(
+        label=_("Search"), method="search", widget=widget, max_length=SEARCH_MAX
+    )
 
 
 class CompoundFilter(django_filters.FilterSet):

@@ -6,6 +6,7 @@ import datetime as dt
 
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -13,7 +14,7 @@ from portal.pickers import picker_field
 
 from . import selectors
 from .models import Compound, Firm, Management
-from .validators import normalize_credit_code
+from .validators import HOUSEHOLDS_MAX, normalize_credit_code
 
 
 def _helper() -> FormHelper:
@@ -48,12 +49,26 @@ NO_FIRM_HELP = _(
 )
 
 COMPOUND_ERRORS = {
-    "households": {"min_value": _("A compound has at least one household.")},
+    "households": {
+        "min_value": _("A compound has at least one household."),
+        "max_value": _("A compound has at most %(limit_value)s households."),
+    },
+    "red_heart_year": {
+        "min_value": _("Enter a year between 2000 and 2100."),
+        "max_value": _("Enter a year between 2000 and 2100."),
+    },
     "floor_area": {
         "min_value": _("The floor area must be greater than 0."),
         "max_decimal_places": _("Give the floor area with at most 2 decimals."),
     },
 }
+
+
+def _between(field: forms.IntegerField, minimum: int, maximum: int) -> None:
+    """Bounds for a model form's integer field, which has the column type's only."""
+    field.min_value, field.max_value = minimum, maximum
+    field.validators += [MinValueValidator(minimum), MaxValueValidator(maximum)]
+    field.widget.attrs.update(min=minimum, max=maximum)
 
 
 class CompoundForm(forms.ModelForm):
@@ -76,6 +91,9 @@ class CompoundForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        # The columns would take any 32-bit number; no compound comes near these.
+        _between(self.fields["households"], 1, HOUSEHOLDS_MAX)
+        _between(self.fields["red_heart_year"], 2000, 2100)
         # 248 communities, many of the same name: a searchable picker naming the street.
         picker_field(self, "community", "community", queryset=selectors.communities_for_choice())
         self.helper = _helper()

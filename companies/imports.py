@@ -14,11 +14,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.areas import AreaResolver
+from portal.exports import validate_not_formula
 from portal.imports import Column, Importer, YesNoField, bulk_by
 
 from . import services
 from .models import Compound, Firm
-from .validators import normalize_credit_code, validate_credit_code
+from .validators import HOUSEHOLDS_MAX, normalize_credit_code, validate_credit_code
 
 
 class CreditCodeField(forms.CharField):
@@ -38,8 +39,10 @@ class CreditCodeField(forms.CharField):
 
 class FirmRowForm(forms.Form):
     credit_code = CreditCodeField()
-    name = forms.CharField(max_length=120)
-    legal_representative = forms.CharField(max_length=60, required=False)
+    name = forms.CharField(max_length=120, validators=[validate_not_formula])
+    legal_representative = forms.CharField(
+        max_length=60, required=False, validators=[validate_not_formula]
+    )
     phone = forms.CharField(max_length=30, required=False)
     address = forms.CharField(max_length=200, required=False)
 
@@ -75,15 +78,18 @@ class FirmImporter(Importer):
 
 class CompoundRowForm(forms.Form):
     code = forms.CharField(max_length=40)
-    name = forms.CharField(max_length=120)
-    district = forms.CharField(max_length=60)
-    street = forms.CharField(max_length=60)
-    community = forms.CharField(max_length=60)
+    name = forms.CharField(max_length=120, validators=[validate_not_formula])
+    # Areas named here are created when new: they are names in every export of compounds.
+    district = forms.CharField(max_length=60, validators=[validate_not_formula])
+    street = forms.CharField(max_length=60, validators=[validate_not_formula])
+    community = forms.CharField(max_length=60, validators=[validate_not_formula])
     households = forms.IntegerField(
         min_value=1,
+        max_value=HOUSEHOLDS_MAX,
         error_messages={
             "invalid": _("Enter the number of households as a whole number, such as 320."),
             "min_value": _("The number of households must be greater than 0."),
+            "max_value": _("A compound has at most %(limit_value)s households."),
         },
     )
     floor_area = forms.DecimalField(

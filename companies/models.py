@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from portal.exports import validate_not_formula
 from portal.models import Community
 
 from .validators import validate_credit_code
@@ -25,8 +26,12 @@ class Firm(models.Model):
         unique=True,
         validators=[validate_credit_code],
     )
-    name = models.CharField(_("firm name"), max_length=120, db_index=True)
-    legal_representative = models.CharField(_("legal representative"), max_length=60, blank=True)
+    name = models.CharField(
+        _("firm name"), max_length=120, db_index=True, validators=[validate_not_formula]
+    )
+    legal_representative = models.CharField(
+        _("legal representative"), max_length=60, blank=True, validators=[validate_not_formula]
+    )
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -57,7 +62,9 @@ class Compound(models.Model):
     """A residential compound (住宅小区/物业项目) in a community."""
 
     code = models.CharField(_("compound code"), max_length=40, unique=True)
-    name = models.CharField(_("compound name"), max_length=120, db_index=True)
+    name = models.CharField(
+        _("compound name"), max_length=120, db_index=True, validators=[validate_not_formula]
+    )
     community = models.ForeignKey(
         Community, on_delete=models.PROTECT, related_name="compounds", verbose_name=_("community")
     )

@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 CREDIT_CODE_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 CREDIT_CODE_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 CREDIT_CODE_LENGTH = 18
+# More households than any compound has: a bound for what is entered, not a rule of the city.
+HOUSEHOLDS_MAX = 100_000
 
 
 def credit_code_check_char(first17: str) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.paginator import EmptyPage
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,9 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_filters import FilterSet
 from django_tables2 import RequestConfig, Table
-from django_tables2.export import TableExport
 
+from portal.exports import xlsx_response
 from portal.imports import import_view
+from portal.params import PAGE_MAX, page_of, query_choice, query_int, query_text
+from portal.ratelimits import rate_limit
 from portal.scoping import can_edit_registry
 from portal.web import add_service_errors, bureau_required
 
@@ -28,7 +30,8 @@ from .tables import CompoundTable, FirmTable
 
 PER_PAGE = 50
 PUBLIC_PER_PAGE = 20
-EXPORT_FORMAT = TableExport.XLSX
+PUBLIC_QUERY_MAX = 100  # longer than any firm's name or code
+EXPORT_FORMAT = "xlsx"
 
 
 def _registry_list(
@@ -43,21 +46,34 @@ def _registry_list(
 ) -> HttpResponse:
     filterset = filterset_class(request.GET, queryset=queryset, request=request)
     table = table_class(filterset.qs)
-    if request.GET.get("_export") == EXPORT_FORMAT:
+    if query_choice(request, "_export", [EXPORT_FORMAT]):
         RequestConfig(request, paginate=False).configure(table)  # keeps the chosen sorting
-        filename = f"{export_name}-{timezone.localdate().isoformat()}.{EXPORT_FORMAT}"
-        exporter = TableExport(EXPORT_FORMAT, table, dataset_kwargs={"title": title[:31]})
-        return exporter.response(filename=filename)
-    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+        return xlsx_response(
+            table.as_values(),
+            filename=f"{export_name}-{timezone.localdate().isoformat()}.{EXPORT_FORMAT}",
+            sheet_title=title,
+        )
+    RequestConfig(request, paginate=False).configure(table)  # the chosen sorting
+    _paginate(request, table)
     context = {
         "filterset": filterset,
         "table": table,
         "total": table.paginator.count,
-        "filtered": any(v for k, v in request.GET.items() if k in filterset.filters),
+        "filtered": any(filterset.data.get(name) for name in filterset.filters),
         "can_edit": can_edit_registry(request.user),
         "export_query": _export_query(request),
     }
     return render(request, template, context)
+
+
+def _paginate(request: HttpRequest, table: Table) -> None:
+    """The page asked for, the last one past the end; always PER_PAGE rows (RequestConfig
+    would take a hand-made ?per_page=0 or -1 and fail on it)."""
+    number = query_int(request, "page", minimum=1, maximum=PAGE_MAX) or 1
+    try:
+        table.paginate(per_page=PER_PAGE, page=number)
+    except EmptyPage:
+        table.paginate(per_page=PER_PAGE, page=table.paginator.num_pages)
 
 
 def _export_query(request: HttpRequest) -> str:
@@ -242,15 +258,14 @@ def compound_import(request: HttpRequest) -> HttpResponse:
 # --- public ----------------------------------------------------------------------------------
 
 
+@rate_limit("public_search")
 def public_firm_search(request: HttpRequest) -> HttpResponse:
-    q = request.GET.get("q", "").strip()
-    page_obj = None
-    if q:
-        paginator = Paginator(selectors.public_firm_search(q=q), PUBLIC_PER_PAGE)
-        page_obj = paginator.get_page(request.GET.get("page"))
+    q = query_text(request, "q", max_length=PUBLIC_QUERY_MAX)
+    page_obj = page_of(request, selectors.public_firm_search(q=q), PUBLIC_PER_PAGE) if q else None
     return render(request, "companies/public_firm_search.html", {"q": q, "page_obj": page_obj})
 
 
+@rate_limit("public_pages")
 def public_firm_detail(request: HttpRequest, credit_code: str) -> HttpResponse:
     from credit.selectors import public_grade_history  # credit depends on companies
 

@@ -18,6 +18,15 @@ from . import selectors
 from .choices import EmergencyKind, FundingSource, ItemProgress, Scope
 from .models import EVIDENCE_EXTENSIONS, evidence_max_bytes, validate_evidence_size
 
+# What a person writes in a box, with room to spare; a 100,000-character paste is refused by
+# the form rather than stored.
+TEXT_MAX = 2000
+LONG_TEXT_MAX = 10000
+# Owners of one vote's scope: more than any compound has households.
+OWNERS_MAX = 1_000_000
+# Publicity of an ordinary use: at least the rule's days, at most a quarter of a year.
+PUBLICITY_DAYS_MAX = 90
+
 
 def money_field(label, *, required: bool = True) -> forms.DecimalField:
     # decimal_places=2 turns 3 decimals into a form error; min_value refuses 0 and negatives.
@@ -139,7 +148,9 @@ class EmergencyForm(ScopeMixin):
     compound = forms.ModelChoiceField(label=_("Compound"), queryset=None)
     kind = forms.ChoiceField(label=_("Emergency"), choices=EmergencyKind.choices)
     title = forms.CharField(label=_("Title"), max_length=120)
-    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 4}))
+    description = forms.CharField(
+        label=_("Description"), max_length=LONG_TEXT_MAX, widget=forms.Textarea(attrs={"rows": 4})
+    )
     quote_amount = money_field(_("Quoted cost (yuan)"))
     quote_file = forms.FileField(
         label=_("Quote"),
@@ -173,18 +184,27 @@ class ApproveForm(forms.Form):
 
 
 class RejectForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Give the reason for the rejection.")},
+    )
 
 
 class OrdinaryForm(ScopeMixin):
     compound = forms.ModelChoiceField(label=_("Compound"), queryset=None)
     title = forms.CharField(label=_("Title"), max_length=120)
-    items = forms.CharField(label=_("Items of work"), widget=forms.Textarea(attrs={"rows": 4}))
+    items = forms.CharField(
+        label=_("Items of work"), max_length=LONG_TEXT_MAX, widget=forms.Textarea(attrs={"rows": 4})
+    )
     budget = money_field(_("Budget (yuan)"))
     raises_fund = forms.BooleanField(
         label=_("Raises or tops up the fund (needs three quarters)"), required=False
     )
-    publicity_days = forms.IntegerField(label=_("Days of publicity"), min_value=7, initial=7)
+    publicity_days = forms.IntegerField(
+        label=_("Days of publicity"), min_value=7, max_value=PUBLICITY_DAYS_MAX, initial=7
+    )
 
     field_order = ["compound", "title", "items", "budget", "scope", "building", "unit"]
 
@@ -195,11 +215,13 @@ class OrdinaryForm(ScopeMixin):
 
 class VoteForm(forms.Form):
     total_area = area_field(_("Total floor area of the scope (m²)"))
-    total_owners = forms.IntegerField(label=_("Total owners"), min_value=1)
+    total_owners = forms.IntegerField(label=_("Total owners"), min_value=1, max_value=OWNERS_MAX)
     participating_area = area_field(_("Floor area taking part (m²)"))
-    participating_owners = forms.IntegerField(label=_("Owners taking part"), min_value=0)
+    participating_owners = forms.IntegerField(
+        label=_("Owners taking part"), min_value=0, max_value=OWNERS_MAX
+    )
     yes_area = area_field(_("Floor area voting yes (m²)"))
-    yes_owners = forms.IntegerField(label=_("Owners voting yes"), min_value=0)
+    yes_owners = forms.IntegerField(label=_("Owners voting yes"), min_value=0, max_value=OWNERS_MAX)
 
 
 class ReviewForm(forms.Form):
@@ -207,7 +229,10 @@ class ReviewForm(forms.Form):
         label=_("Decision"), choices=[("approve", _("Approve")), ("return", _("Return"))]
     )
     comment = forms.CharField(
-        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Comment"),
+        required=False,
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
@@ -262,7 +287,10 @@ class PlanStreetReviewForm(forms.Form):
         label=_("Decision"), choices=[("pass", _("Pass to the bureau")), ("return", _("Return"))]
     )
     comment = forms.CharField(
-        label=_("Comments"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Comments"),
+        required=False,
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 

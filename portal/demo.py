@@ -34,6 +34,9 @@ from .models import District, User
 DEMO_SEED = 20240612
 DEMO_PASSWORD = "Demo-2026-portal"  # noqa: S105 — documented demo password, printed by load_demo
 DEMO_REASON = "demo data"
+# The demo bureau account's authenticator key (hex), published like the password: add it to
+# an authenticator app (load_demo prints it in base32), or run `manage.py otp_code demo_bureau`.
+DEMO_TOTP_KEY = "3132333435363738393031323334353637383930"  # noqa: S105 — published demo key
 
 
 class DemoRefused(Exception):

@@ -76,9 +76,18 @@ class PasswordResetForm(forms.Form):
 
 
 class UserSearchForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False)
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
     role = forms.ChoiceField(
         label=_("Role"),
         required=False,
         choices=[("", _("All roles")), *User._meta.get_field("role").choices],
+    )
+
+
+class MfaCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=20,
+        help_text=_("The 6 digits your authenticator app shows, or one of your recovery codes."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True}),
     )

@@ -3,11 +3,12 @@ pickers of streets and communities."""
 
 from __future__ import annotations
 
+from django.contrib.auth.signals import user_logged_in
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from . import menu, pickers
-from .models import Community, Street
+from . import history, menu, mfa, pickers
+from .models import Community, Street, User
 from .scoping import community_filter, is_bureau, is_signed_in, street_filter
 from .web import landing_title
 
@@ -27,6 +28,7 @@ def area_search(queryset, q: str):
 
 
 def register() -> None:
+    user_logged_in.connect(mfa.note_what_is_owed, dispatch_uid="portal_mfa_owed")
     menu.register(landing_title, "portal:dashboard", allowed=is_signed_in, order=0)
     menu.register(
         _("Accounts"), "portal:user_list", allowed=is_bureau, group=menu.REGISTRY, order=90
@@ -44,4 +46,12 @@ def register() -> None:
         search=area_search,
         label=lambda c: f"{c.name} · {c.street.name} · {c.street.district.name}",
         related=("street__district",),
+    )
+    history.register(
+        User,
+        reasons={
+            "password reset": _("password reset"),
+            "two-factor enrolled": _("two-step sign-in set up"),
+            "two-factor reset": _("two-step sign-in reset"),
+        },
     )

@@ -95,3 +95,43 @@ class RefuseNulMiddleware:
         ):
             raise BadRequest("NUL character in the request")
         return self.get_response(request)
+
+
+class MfaMiddleware:
+    """No page opens for a signed-in user who owes a second factor: an enrolled user gives a
+    code at each sign-in, and a role that must enrol (the bureau) enrols first. The sign-out,
+    the code pages and the static files stay open, so nobody is trapped."""
+
+    OPEN_PREFIXES = ("/accounts/mfa/", "/accounts/logout/", "/static/", "/i18n/", "/healthz")
+    NOTHING_OWED = "portal_mfa_nothing_owed"  # checked once a session, not on every page
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and not user.is_verified()
+            and not request.session.get(self.NOTHING_OWED)
+            and not request.path_info.startswith(self.OPEN_PREFIXES)
+        ):
+            from . import mfa
+
+            if mfa.mfa_enrolled(user):
+                return self._to("portal:mfa_verify", request)
+            if mfa.mfa_required(user):
+                return self._to("portal:mfa_setup", request)
+            request.session[self.NOTHING_OWED] = True
+        return self.get_response(request)
+
+    @staticmethod
+    def _to(url_name: str, request):
+        from django.http import HttpResponseRedirect
+        from django.urls import reverse
+        from django.utils.http import urlencode
+
+        return HttpResponseRedirect(
+            f"{reverse(url_name)}?{urlencode({'next': request.get_full_path()})}"
+        )

@@ -26,6 +26,8 @@ from django.http import Http404, HttpRequest, JsonResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from .params import ID_MAX, parse_int
+
 PAGE_SIZE = 20
 MAX_QUERY = 100
 
@@ -69,7 +71,8 @@ class PickerSelect(forms.Select):
         return context
 
     def optgroups(self, name, value, attrs=None):
-        chosen = [str(v) for v in value if v not in (None, "")]
+        # Only what could be a row's id: a hand-edited "²" or 10**20 would fail the query.
+        chosen = [str(v) for v in value if parse_int(str(v), minimum=1, maximum=ID_MAX)]
         field = getattr(self.choices, "field", None)
         empty_label = getattr(field, "empty_label", None) or "---------"
         options = [self.create_option(name, "", empty_label, not chosen, 0)]

@@ -9,7 +9,9 @@ the Celery broker (unset: tasks run eagerly in-process).
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from celery.schedules import crontab
@@ -51,6 +53,20 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def env_rate(name: str, default: str) -> str:
+    """A rate limit: a count per second, minute, hour or day ("60/m"; "30/10m" is 30 in ten
+    minutes), as portal/ratelimits.py reads it."""
+    value = env_str(name, default)
+    if not re.fullmatch(r"[1-9][0-9]*/[0-9]*[smhd]", value):
+        raise ImproperlyConfigured(f"{name} must be a rate such as 60/m, not {value!r}.")
+    return value
+
+
+def redis_database(url: str, number: int) -> str:
+    """The same Redis server as `url`, another of its numbered databases."""
+    return urlsplit(url)._replace(path=f"/{number}").geturl()
+
+
 ENVIRONMENT = env_str("DJANGO_ENV", "development")
 if ENVIRONMENT not in {"development", "production"}:
     raise ImproperlyConfigured("DJANGO_ENV must be 'development' or 'production'.")
@@ -83,8 +99,12 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_filters",
     "django_tables2",
+    "csp",
     "simple_history",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "portal",
     "companies",
     "credit",
@@ -94,15 +114,21 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Early, so that every answer carries them, those of the middleware below included.
+    "csp.middleware.CSPMiddleware",
+    "portal.headers.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "portal.middleware.ChosenLanguageMiddleware",
     "portal.middleware.RefuseNulMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    "portal.ratelimits.RateLimitedPostsMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "portal.middleware.SessionLimitsMiddleware",
+    "portal.middleware.MfaMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into its lockout response.
@@ -165,6 +191,10 @@ CSRF_FAILURE_VIEW = "portal.views.csrf_failure"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "portal:dashboard"
 LOGOUT_REDIRECT_URL = "portal:home"
+
+# The second factor (portal/mfa.py): these roles must enrol; every other role may.
+PORTAL_MFA_REQUIRED_ROLES = env_list("PORTAL_MFA_REQUIRED_ROLES", "bureau")
+OTP_TOTP_ISSUER = "物业监管平台"
 
 # Failed sign-ins: five failures for one user name from one address lock it for 15 minutes.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
@@ -311,6 +341,74 @@ PORTAL_IDLE_MINUTES = env_int("PORTAL_IDLE_MINUTES", 120)
 PORTAL_SESSION_HOURS = env_int("PORTAL_SESSION_HOURS", 10)
 SESSION_COOKIE_AGE = PORTAL_SESSION_HOURS * 3600
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp): nothing inline runs and nothing inline styles (no
+# script, style element, style attribute or on…= handler in a template: behaviour lives in
+# static/js, looks in static/css; JSON for scripts in <script type="application/json">, which
+# is data, not run), and nothing comes from another origin (intranets: every library is
+# vendored under static/). tests/portal/test_headers.py checks every template for it.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        # Bootstrap draws the arrows and ticks of its form controls as data: SVGs in its CSS.
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],  # Bootstrap Icons
+        "connect-src": ["'self'"],  # htmx, and the pickers asking the server
+        "frame-ancestors": ["'none'"],  # X-Frame-Options DENY, for browsers that read CSP
+        "form-action": ["'self'"],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
+    }
+}
+# Powerful features the portal never uses, refused to every page (and to anything a page
+# would embed): portal/headers.py.
+PORTAL_PERMISSIONS_POLICY = {
+    feature: "()"
+    for feature in (
+        "accelerometer",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "serial",
+        "usb",
+    )
+}
+
+# The cache (public pages, reply PDFs, rate-limit counts): Redis when REDIS_URL is set, so that
+# every gunicorn worker counts and forgets alike, in a database of its own (clearing a cache
+# flushes its whole database, and Celery's queues live in REDIS_URL's); else memory, per
+# process.
+CACHE_URL = env_str("CACHE_URL", redis_database(REDIS_URL, 1) if REDIS_URL else "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        if CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
+# Rate limits per visitor (portal/ratelimits.py: per client address, per account when signed
+# in), high enough that a person never meets them: pages, searches (each a query of the
+# database), files (CSV, JSON, PDF: larger answers), and sign-in attempts across user names.
+PORTAL_RATE_LIMITS_ENABLED = env_bool("PORTAL_RATE_LIMITS_ENABLED", True)
+PORTAL_RATE_LIMITS = {
+    "public_pages": env_rate("PORTAL_RATE_PUBLIC_PAGES", "60/m"),
+    "public_search": env_rate("PORTAL_RATE_PUBLIC_SEARCH", "60/m"),
+    "public_files": env_rate("PORTAL_RATE_PUBLIC_FILES", "20/m"),
+    "sign_in": env_rate("PORTAL_RATE_SIGN_IN", "20/m"),
+}
+# Views not ours to decorate: their POSTs are limited by URL name (RateLimitedPostsMiddleware).
+PORTAL_RATE_LIMITED_POSTS = {"login": "sign_in", "portal:mfa_verify": "sign_in"}
+# A reply's PDF is drawn once per version of its content and kept this long.
+PROPOSALS_PDF_CACHE_SECONDS = env_int("PROPOSALS_PDF_CACHE_SECONDS", 7 * 24 * 3600)
 
 LOGGING = {
     "version": 1,

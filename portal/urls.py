@@ -13,6 +13,11 @@ portal_patterns = [
     path("users/new/", views.user_create, name="user_create"),
     path("users/<int:pk>/", views.user_edit, name="user_edit"),
     path("users/<int:pk>/password/", views.user_password, name="user_password"),
+    path("users/<int:pk>/mfa-reset/", views.user_mfa_reset, name="user_mfa_reset"),
+    path("accounts/mfa/", views.mfa_setup, name="mfa_setup"),
+    path("accounts/mfa/verify/", views.mfa_verify, name="mfa_verify"),
+    path("accounts/mfa/codes/", views.mfa_codes_renew, name="mfa_codes_renew"),
+    path("accounts/mfa/remove/", views.mfa_remove, name="mfa_remove"),
     path("files/<slug:kind>/<int:pk>/", files.download, name="file"),
     path("pick/<slug:kind>/", pickers.pick, name="pick"),
 ]

@@ -4,18 +4,22 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
+from django_otp import login as otp_login
 
-from . import selectors, services, workbench
+from . import mfa, selectors, services, workbench
 from .celery import app as celery_app
-from .forms import PasswordResetForm, UserCreateForm, UserForm, UserSearchForm
+from .forms import MfaCodeForm, PasswordResetForm, UserCreateForm, UserForm, UserSearchForm
 from .models import User
 from .web import bureau_required, landing_title
 
@@ -123,3 +127,100 @@ def user_password(request: HttpRequest, pk: int) -> HttpResponse:
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """A refused form (expired or without its CSRF token), in the portal's layout."""
     return render(request, "403_csrf.html", status=403)
+
+
+# --- the second factor (portal/mfa.py) -----------------------------------------------------
+
+
+def _next_url(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return reverse("portal:dashboard")
+
+
+@login_required
+def mfa_setup(request: HttpRequest) -> HttpResponse:
+    """Enrol an authenticator app (scan, then type its code), or, once enrolled, manage it."""
+    user = request.user
+    if mfa.mfa_enrolled(user):
+        if not user.is_verified():
+            return redirect(f"{reverse('portal:mfa_verify')}?next={_next_url(request)}")
+        context = {"required": mfa.mfa_required(user), "next": _next_url(request)}
+        return render(request, "registration/mfa_manage.html", context)
+    device = mfa.enrolment_device(user)
+    form = MfaCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        codes = mfa.mfa_enrol(user=user, device=device, token=form.cleaned_data["code"])
+        if codes is not None:
+            otp_login(request, device)
+            # Shown once, in this answer: no address keeps them.
+            return render(
+                request, "registration/mfa_codes.html", {"codes": codes, "next": _next_url(request)}
+            )
+        form.add_error(
+            "code",
+            _(
+                "That code is not right. Check the time on your phone and type the code it shows now."
+            ),
+        )
+    context = {
+        "form": form,
+        "qr_svg": mfa.qr_svg(device),
+        "secret": mfa.secret_text(device),
+        "required": mfa.mfa_required(user),
+        "next": _next_url(request),
+    }
+    return render(request, "registration/mfa_setup.html", context)
+
+
+@login_required
+def mfa_verify(request: HttpRequest) -> HttpResponse:
+    """The code asked at each sign-in of an enrolled user."""
+    form = MfaCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = mfa.mfa_verify(user=request.user, token=form.cleaned_data["code"])
+        if device is not None:
+            otp_login(request, device)
+            return redirect(_next_url(request))
+        form.add_error(
+            "code",
+            _("That code is not right, or was used already. Try the code your app shows now."),
+        )
+    return render(
+        request, "registration/mfa_verify.html", {"form": form, "next": _next_url(request)}
+    )
+
+
+@login_required
+@require_POST
+def mfa_codes_renew(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_verified():
+        raise PermissionDenied
+    codes = mfa.recovery_codes_renew(user=request.user)
+    return render(
+        request, "registration/mfa_codes.html", {"codes": codes, "next": _next_url(request)}
+    )
+
+
+@login_required
+@require_POST
+def mfa_remove(request: HttpRequest) -> HttpResponse:
+    """Whoever may go without a second factor may remove their own."""
+    if mfa.mfa_required(request.user) or not request.user.is_verified():
+        raise PermissionDenied(_("Your role must keep its second factor."))
+    mfa.mfa_reset(actor=request.user, user=request.user)
+    messages.success(request, _("The second factor was removed from your account."))
+    return redirect("portal:dashboard")
+
+
+@bureau_required
+@require_POST
+def user_mfa_reset(request: HttpRequest, pk: int) -> HttpResponse:
+    """A colleague lost their phone and their codes: they enrol again at their next sign-in."""
+    account = get_object_or_404(User, pk=pk)
+    mfa.mfa_reset(actor=request.user, user=account)
+    messages.success(
+        request, _("The second factor of %(name)s was reset.") % {"name": account.username}
+    )
+    return redirect("portal:user_edit", pk=account.pk)

@@ -3,13 +3,30 @@
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator, MaxValueValidator
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
+
+from portal.params import ID_MAX, parse_int
 
 from .choices import ProposalKind, ProposalState, ReplyCategory, Satisfaction, Waiting
 from .models import Division, Proposal, ReplySection
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+# What a person writes in each box, with room to spare: a 100,000-character paste is refused by
+# the form rather than stored. A proposal's full text and a reply's answer are documents.
+TEXT_MAX = 2000
+DOCUMENT_MAX = 50_000
+NUMBER_MAX = 99_999  # a proposal's number within its session
+SEARCH_MAX = 100
+
+
+def bound_text(field: forms.CharField, max_length: int) -> None:
+    """A length for a model form's field over a TextField, which has none."""
+    field.max_length = max_length
+    field.validators.append(MaxLengthValidator(max_length))
+    field.widget.attrs["maxlength"] = str(max_length)
 
 
 class ProposalForm(forms.ModelForm):
@@ -17,6 +34,15 @@ class ProposalForm(forms.ModelForm):
         model = Proposal
         fields = ["kind", "session", "number", "title", "received_on", "full_text"]
         widgets = {"received_on": DATE, "full_text": forms.Textarea(attrs={"rows": 8})}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # The model's columns bound neither: a TextField has no length, the number only its type.
+        bound_text(self.fields["full_text"], DOCUMENT_MAX)
+        number = self.fields["number"]
+        number.max_value = NUMBER_MAX
+        number.validators.append(MaxValueValidator(NUMBER_MAX))
+        number.widget.attrs["max"] = NUMBER_MAX
 
 
 class ProposerForm(forms.Form):
@@ -28,7 +54,10 @@ class ProposerForm(forms.Form):
 class PointForm(forms.Form):
     title = forms.CharField(label=_("Suggestion"), max_length=200)
     text = forms.CharField(
-        label=_("Details"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Details"),
+        required=False,
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
@@ -74,7 +103,7 @@ PointFormSet = formset_factory(
 
 
 class ProposalSearchForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False)
+    q = forms.CharField(label=_("Search"), required=False, max_length=SEARCH_MAX)
     state = forms.ChoiceField(
         label=_("State"), required=False, choices=[("", _("All states")), *ProposalState.choices]
     )
@@ -87,11 +116,25 @@ class ProposalSearchForm(forms.Form):
     )
 
 
+class DivisionsField(forms.ModelMultipleChoiceField):
+    def _check_values(self, value):
+        # Django asks the database about every posted id at once: one past the column's range
+        # (10**20) would overflow its integer (SQLite raises) instead of being no division.
+        for pk in value:
+            if parse_int(str(pk), minimum=1, maximum=ID_MAX) is None:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
+
+
 class AssignForm(forms.Form):
     lead_division = forms.ModelChoiceField(
         label=_("Lead division"), queryset=Division.objects.filter(is_active=True)
     )
-    co_divisions = forms.ModelMultipleChoiceField(
+    co_divisions = DivisionsField(
         label=_("Co-handling divisions"),
         queryset=Division.objects.filter(is_active=True),
         required=False,
@@ -101,25 +144,37 @@ class AssignForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("Reason"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class ExtendForm(forms.Form):
     until = forms.DateField(label=_("New reply deadline"), widget=DATE)
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label=_("Reason"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class CoInputForm(forms.Form):
-    text = forms.CharField(label=_("Input"), widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(
+        label=_("Input"), max_length=DOCUMENT_MAX, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class ReplyForm(forms.Form):
     salutation = forms.CharField(label=_("Salutation"), max_length=100, required=False)
     opening = forms.CharField(
-        label=_("Opening"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Opening"),
+        required=False,
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     closing = forms.CharField(
-        label=_("Closing"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Closing"),
+        required=False,
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     overall_category = forms.ChoiceField(
         label=_("Overall category"),
@@ -138,6 +193,11 @@ class SectionForm(forms.ModelForm):
             "due_on": DATE,
         }
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        bound_text(self.fields["body"], DOCUMENT_MAX)
+        bound_text(self.fields["reasons"], TEXT_MAX)
+
 
 class SignOffForm(forms.Form):
     contact_name = forms.CharField(label=_("Contact name"), max_length=30)
@@ -152,7 +212,10 @@ class PublishForm(forms.Form):
 class FeedbackForm(forms.Form):
     satisfaction = forms.ChoiceField(label=_("Satisfaction"), choices=Satisfaction.choices)
     comments = forms.CharField(
-        label=_("Comments"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Comments"),
+        required=False,
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     received_on = forms.DateField(label=_("Received on"), required=False, widget=DATE)
 

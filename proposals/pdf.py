@@ -3,13 +3,20 @@ per point, signature, contact line).
 
 reportlab with its built-in CID font STSong-Light: Chinese renders with no font file and no
 system package (the PDF viewer supplies the glyphs, as Adobe's Asian font packs define).
+
+Drawing takes a while (tens of milliseconds) and the public PDF is fetched by anyone: each
+version of a reply is drawn once and kept in the cache (reply_pdf).
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from io import BytesIO
 from xml.sax.saxutils import escape
 
+from django.conf import settings
+from django.core.cache import cache
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
@@ -56,22 +63,76 @@ def _date(value) -> str:
     return f"{value.year}年{value.month}月{value.day}日" if value else ""
 
 
-def _metadata(reply: Reply) -> Table:
+# Bump when draw() changes what it makes of a document: the PDFs cached in the old layout are
+# then drawn anew.
+LAYOUT = 1
+
+
+def reply_document(reply: Reply, *, draft: bool) -> dict:
+    """Every text the PDF of `reply` shows, in the active language, as plain data: the PDF is
+    drawn from this alone, so its digest names the PDF's version."""
+    written = reply.written_on.isoformat() if reply.written_on else ""
+    published = reply.published_on.isoformat() if reply.published_on else ""
+    sections = []
+    for number, section in enumerate(reply.sections.all(), start=1):
+        follow_up = ""
+        if section.follow_up_url:
+            target = getattr(section, "follow_up_title", None) or section.follow_up_url
+            label = f"{section.follow_up_label} — " if section.follow_up_label else ""
+            follow_up = f"{_('Follow-up')}: {label}{target}"
+        sections.append(
+            {
+                "heading": f"{cn_numeral(number)}、{section.point.title}",
+                "body": section.body,
+                "follow_up": follow_up,
+            }
+        )
+    contact = ""
+    if reply.contact_name:
+        contact = f"{_('Contact')}: {reply.contact_name}    {_('Phone')}: {reply.contact_phone}"
+    return {
+        "layout": LAYOUT,
+        "metadata": [
+            [_("Index number"), reply.index_no, _("Classification"), reply.classification],
+            [_("Issuing organ"), reply.issuing_organ, _("Date written"), written],
+            [_("Title"), reply.title],
+            [_("Document number"), reply.doc_no, _("Date published"), published],
+        ],
+        "draft": _("DRAFT – not signed off") if draft else "",
+        "title": reply.title or reply.proposal.title,
+        "doc_no": reply.doc_no,
+        "salutation": reply.salutation,
+        "opening": reply.opening,
+        "sections": sections,
+        "closing": reply.closing,
+        "issuing_organ": reply.issuing_organ,
+        "written_on": _date(reply.written_on),
+        "contact": contact,
+    }
+
+
+def reply_pdf(reply: Reply, *, draft: bool) -> bytes:
+    """The reply document as PDF bytes (sections come prefetched with their points), drawn once
+    per version: cached under the digest of everything it shows. A change to the reply, to a
+    section, to a point's title, to the title a follow-up link shows (kept in other rows) or to
+    the language gives another digest, and so a new drawing; nothing has to be forgotten."""
+    document = reply_document(reply, draft=draft)
+    canonical = json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    digest = hashlib.sha256(canonical.encode()).hexdigest()
+    key = f"proposals:reply-pdf:{reply.pk}:{digest}"
+    body = cache.get(key)
+    if body is None:
+        body = draw(document)
+        cache.set(key, body, settings.PROPOSALS_PDF_CACHE_SECONDS)
+    return body
+
+
+def _metadata(rows: list[list[str]]) -> Table:
     def cell(text: str) -> Paragraph:
         return _p(text or "—", "meta")
 
-    written = reply.written_on.isoformat() if reply.written_on else ""
-    published = reply.published_on.isoformat() if reply.published_on else ""
-    rows = [
-        [cell(_("Index number")), cell(reply.index_no)]
-        + [cell(_("Classification")), cell(reply.classification)],
-        [cell(_("Issuing organ")), cell(reply.issuing_organ)]
-        + [cell(_("Date written")), cell(written)],
-        [cell(_("Title")), cell(reply.title), "", ""],
-        [cell(_("Document number")), cell(reply.doc_no)]
-        + [cell(_("Date published")), cell(published)],
-    ]
-    table = Table(rows, colWidths=[2.4 * cm, 5.6 * cm, 2.4 * cm, 5.6 * cm])
+    cells = [[cell(text) for text in row] + [""] * (4 - len(row)) for row in rows]
+    table = Table(cells, colWidths=[2.4 * cm, 5.6 * cm, 2.4 * cm, 5.6 * cm])
     table.setStyle(
         TableStyle(
             [
@@ -86,48 +147,41 @@ def _metadata(reply: Reply) -> Table:
     return table
 
 
-def reply_pdf(reply: Reply, *, draft: bool) -> bytes:
-    """The reply document as PDF bytes (sections come prefetched with their points)."""
-    story: list = [_metadata(reply), Spacer(1, 0.8 * cm)]
-    if draft:
-        story.append(_p(_("DRAFT – not signed off"), "draft"))
-    story.append(_p(reply.title or reply.proposal.title, "title"))
-    if reply.doc_no:
-        story.append(_p(reply.doc_no, "doc_no"))
-    if reply.salutation:
-        story.append(_p(reply.salutation, "plain"))
-    story += _paragraphs(reply.opening)
-    for number, section in enumerate(reply.sections.all(), start=1):
-        story.append(_p(f"{cn_numeral(number)}、{section.point.title}", "heading"))
-        story += _paragraphs(section.body)
-        if section.follow_up_url:
-            target = getattr(section, "follow_up_title", None) or section.follow_up_url
-            label = f"{section.follow_up_label} — " if section.follow_up_label else ""
-            story.append(_p(f"{_('Follow-up')}: {label}{target}", "follow_up"))
-    story += _paragraphs(reply.closing)
+def draw(document: dict) -> bytes:
+    """The PDF of a reply_document(): metadata header, title, 发文字号, a section per point,
+    signature, contact line."""
+    story: list = [_metadata(document["metadata"]), Spacer(1, 0.8 * cm)]
+    if document["draft"]:
+        story.append(_p(document["draft"], "draft"))
+    story.append(_p(document["title"], "title"))
+    if document["doc_no"]:
+        story.append(_p(document["doc_no"], "doc_no"))
+    if document["salutation"]:
+        story.append(_p(document["salutation"], "plain"))
+    story += _paragraphs(document["opening"])
+    for section in document["sections"]:
+        story.append(_p(section["heading"], "heading"))
+        story += _paragraphs(section["body"])
+        if section["follow_up"]:
+            story.append(_p(section["follow_up"], "follow_up"))
+    story += _paragraphs(document["closing"])
     story += [
         Spacer(1, 1 * cm),
-        _p(reply.issuing_organ, "signature"),
-        _p(_date(reply.written_on), "signature"),
+        _p(document["issuing_organ"], "signature"),
+        _p(document["written_on"], "signature"),
     ]
-    if reply.contact_name:
-        story += [
-            Spacer(1, 0.6 * cm),
-            _p(
-                f"{_('Contact')}: {reply.contact_name}    {_('Phone')}: {reply.contact_phone}",
-                "plain",
-            ),
-        ]
+    if document["contact"]:
+        story += [Spacer(1, 0.6 * cm), _p(document["contact"], "plain")]
     buffer = BytesIO()
-    document = SimpleDocTemplate(
+    pdf = SimpleDocTemplate(
         buffer,
         pagesize=A4,
         leftMargin=2.6 * cm,
         rightMargin=2.6 * cm,
         topMargin=2.5 * cm,
         bottomMargin=2.5 * cm,
-        title=reply.title or reply.proposal.title,
-        author=reply.issuing_organ,
+        title=document["title"],
+        author=document["issuing_organ"],
     )
-    document.build(story)
+    pdf.build(story)
     return buffer.getvalue()

@@ -114,7 +114,9 @@ def reply_get_for_user(*, user, proposal_pk: int, round: int | None = None) -> R
     """A proposal's reply (the latest round unless one is named), for staff."""
     _require_staff(user)
     replies = (
-        Reply.objects.filter(proposal_id=proposal_pk)
+        # proposal__pk, not proposal_id: an address's 10**20 then finds nothing instead of
+        # overflowing the database's integer (SQLite raises).
+        Reply.objects.filter(proposal__pk=proposal_pk)
         .select_related("proposal__lead_division__head", "signed_off_by")
         .prefetch_related(
             Prefetch("sections", queryset=ReplySection.objects.select_related("point")),

@@ -8,7 +8,6 @@ from functools import wraps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,6 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.imports import import_view
+from portal.params import page_of
+from portal.ratelimits import rate_limit
 
 from . import pdf, selectors, services
 from .choices import ProposalState
@@ -83,7 +84,7 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
         year=filters.get("year"),
         waiting=filters.get("waiting", ""),
     )
-    page = Paginator(proposals, PER_PAGE).get_page(request.GET.get("page"))
+    page = page_of(request, proposals, PER_PAGE)
     return render(request, "proposals/proposal_list.html", {"search": search, "page_obj": page})
 
 
@@ -398,13 +399,14 @@ def reply_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 # Public disclosure ---------------------------------------------------------------------
 
 
+@rate_limit("public_search")
 def public_reply_list(request: HttpRequest) -> HttpResponse:
     search = PublicSearchForm(request.GET or None)
     filters = search.cleaned_data if search.is_valid() else {}
     replies = selectors.published_replies(
         q=filters.get("q", ""), year=filters.get("year"), session=filters.get("session", "")
     )
-    page = Paginator(replies, PER_PAGE).get_page(request.GET.get("page"))
+    page = page_of(request, replies, PER_PAGE)
     return render(
         request,
         "proposals/public_reply_list.html",
@@ -417,11 +419,13 @@ def public_reply_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@rate_limit("public_pages")
 def public_reply_detail(request: HttpRequest, year: str, seq: str) -> HttpResponse:
     reply = selectors.published_reply_get(year=int(year), seq=int(seq))
     return render(request, "proposals/public_reply_detail.html", {"reply": reply})
 
 
+@rate_limit("public_files")
 def public_reply_pdf(request: HttpRequest, year: str, seq: str) -> HttpResponse:
     reply = selectors.published_reply_get(year=int(year), seq=int(seq))
     return _pdf_response(reply, draft=False)

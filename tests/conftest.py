@@ -22,6 +22,19 @@ from .factories import (
     StreetFactory,
     UserFactory,
 )
+from .signin import verified_login
+
+
+@pytest.fixture(autouse=True)
+def _own_cache(settings):
+    """Each test its own empty cache, and no rate limits: with REDIS_URL set (CI) the tests
+    would otherwise share one Redis cache across processes and runs. The rate-limit tests
+    turn the limits on for themselves."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.PORTAL_RATE_LIMITS_ENABLED = False
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)
@@ -132,8 +145,7 @@ def client_of(client):
     """Sign the test client in as a given user: `client_of(street_officer).get(...)`."""
 
     def sign_in(user):
-        client.force_login(user)
-        return client
+        return verified_login(client, user)  # with the second factor a bureau account owes
 
     return sign_in
 

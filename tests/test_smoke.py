@@ -17,6 +17,7 @@ from django.urls import reverse
 
 from portal.choices import Role
 from portal.models import User
+from tests.signin import verified_login
 
 FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
@@ -72,7 +73,7 @@ def test_public_pages_answer(demo, db, client):
 
 @pytest.mark.parametrize("role", Role.values)
 def test_menu_and_first_detail_pages_never_fail(demo, db, client, role):
-    client.force_login(User.objects.filter(role=role, username__startswith="demo_").first())
+    verified_login(client, User.objects.filter(role=role, username__startswith="demo_").first())
     for url in [reverse(name) for name in MENU_PAGES] + YEAR_PAGES:
         response = client.get(url)
         assert response.status_code in {200, 302, 403, 404}, (url, response.status_code)

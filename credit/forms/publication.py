@@ -52,6 +52,7 @@ class PublishForm(forms.Form):
     change_note = forms.CharField(
         label=_("change note"),
         required=False,
+        max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Required for a correction of a published list."),
     )

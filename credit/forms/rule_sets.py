@@ -5,11 +5,16 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
+from django.core.validators import MaxValueValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Indicator, RuleSet
 from .common import form_helper, year_field
+
+# The longest publicity (公示) a rule set may ask for; the columns would take 32,767 days, and
+# a date that far away overflows.
+PUBLICITY_DAYS_MAX = 90
 
 
 class RuleSetCopyForm(forms.Form):
@@ -64,6 +69,9 @@ class RuleSetForm(forms.ModelForm):
                 error_messages={"min_value": _("A weight must be greater than 0.")},
             )
             self.indicator_codes.append(indicator.code)
+        # A model form bounds these below only: above, only the column's type would.
+        _at_most(self.fields["publicity_days"], PUBLICITY_DAYS_MAX)
+        _at_most(self.fields["min_indicators"], max(len(indicators), 1))
         self.helper = form_helper()
 
     def clean(self) -> dict:
@@ -83,6 +91,12 @@ class RuleSetForm(forms.ModelForm):
 
     def parameters(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+def _at_most(field: forms.IntegerField, maximum: int) -> None:
+    field.max_value = maximum
+    field.validators.append(MaxValueValidator(maximum))
+    field.widget.attrs["max"] = maximum
 
 
 class RatingRunStartForm(forms.Form):

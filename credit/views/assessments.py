@@ -7,7 +7,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from portal.choices import Role
 from portal.imports import import_view
+from portal.params import ID_MAX, page_of, parse_int, query_id
 from portal.web import add_service_errors, bureau_required
 
 from .. import selectors, services
@@ -93,11 +93,10 @@ def window_close(request: HttpRequest, year: int) -> HttpResponse:
 
 
 def _posted_compound_ids(request: HttpRequest) -> list[int]:
-    try:
-        ids = [int(value) for value in request.POST.getlist("compound")]
-    except ValueError:
-        raise Http404(_("No such compound.")) from None
-    if not ids or len(ids) != len(set(ids)) or len(ids) > GRID_PER_PAGE:
+    ids = [
+        parse_int(value, minimum=1, maximum=ID_MAX) for value in request.POST.getlist("compound")
+    ]
+    if not ids or None in ids or len(ids) != len(set(ids)) or len(ids) > GRID_PER_PAGE:
         raise Http404(_("No such compound."))
     return ids
 
@@ -125,7 +124,7 @@ def assessment_grid(request: HttpRequest, year: int) -> HttpResponse:
     compounds_qs = filter_form.filter(selectors.assessable_compounds(user=user))
     if filter_form.only_missing:
         compounds_qs = selectors.not_scored_by(compounds_qs, year=year, role=role)
-    page = Paginator(compounds_qs, GRID_PER_PAGE).get_page(request.GET.get("page"))
+    page = page_of(request, compounds_qs, GRID_PER_PAGE)
     form_kwargs = {"indicators": indicators, "needs_reason": not is_open and is_bureau}
 
     if request.method == "POST":
@@ -201,11 +200,6 @@ def assessment_history(request: HttpRequest, year: int, pk: int) -> HttpResponse
 # --- progress --------------------------------------------------------------------------------
 
 
-def _int_param(request: HttpRequest, name: str) -> int | None:
-    value = request.GET.get(name, "")
-    return int(value) if value.isdigit() else None
-
-
 @login_required
 def progress(request: HttpRequest, year: int) -> HttpResponse:
     """Per street and community of the user's area: compounds assessed out of compounds to
@@ -214,8 +208,8 @@ def progress(request: HttpRequest, year: int) -> HttpResponse:
         raise PermissionDenied(_("Your role does not follow the assessment progress."))
     _check_year(year)
     streets, communities = selectors.assessment_progress(year=year, user=request.user)
-    street_id = _int_param(request, "street")
-    community_id = _int_param(request, "community")
+    street_id = query_id(request, "street")
+    community_id = query_id(request, "community")
     if street_id:
         communities = [c for c in communities if c.parent_id == street_id]
     missing = selectors.compounds_missing_assessment(
@@ -228,7 +222,7 @@ def progress(request: HttpRequest, year: int) -> HttpResponse:
         "communities": communities,
         "street_id": street_id,
         "community_id": community_id,
-        "page_obj": Paginator(missing, MISSING_PER_PAGE).get_page(request.GET.get("page")),
+        "page_obj": page_of(request, missing, MISSING_PER_PAGE),
         "remind_form": ReminderForm() if request.user.role == Role.BUREAU else None,
         "totals": {
             "street": (sum(s.assessed for s in streets), sum(s.total for s in streets)),
@@ -269,7 +263,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
     )
     context = {
         "filter_form": form,
-        "page_obj": Paginator(events, EVENTS_PER_PAGE).get_page(request.GET.get("page")),
+        "page_obj": page_of(request, events, EVENTS_PER_PAGE),
         "can_manage": selectors.can_manage_credit(request.user),
     }
     return render(request, "credit/event_list.html", context)

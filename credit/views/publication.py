@@ -4,20 +4,21 @@ The public red and black list is in `redblack`."""
 
 from __future__ import annotations
 
-import io
+import itertools
 from collections.abc import Callable
 from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from portal.exports import xlsx_response
+from portal.params import page_of
 from portal.web import add_service_errors, bureau_required
 
 from .. import publication as services
@@ -250,10 +251,9 @@ def notice_list(request: HttpRequest) -> HttpResponse:
         state=form.cleaned_data["state"] if form.is_valid() else "",
         today=timezone.localdate(),
     )
-    page = Paginator(notices, NOTICES_PER_PAGE)
     context = {
         "filter_form": form,
-        "page_obj": page.get_page(request.GET.get("page")),
+        "page_obj": page_of(request, notices, NOTICES_PER_PAGE),
         "can_manage": selectors.can_manage_credit(request.user),
     }
     return render(request, "credit/notice_list.html", context)
@@ -331,12 +331,8 @@ def notice_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 @readers_only
 def spot_check_list(request: HttpRequest) -> HttpResponse:
-    page = Paginator(selectors.spot_check_firms(), NOTICES_PER_PAGE)
-    return render(
-        request,
-        "credit/notice_spot_checks.html",
-        {"page_obj": page.get_page(request.GET.get("page"))},
-    )
+    page = page_of(request, selectors.spot_check_firms(), NOTICES_PER_PAGE)
+    return render(request, "credit/notice_spot_checks.html", {"page_obj": page})
 
 
 # --- the run's ratings as a spreadsheet ------------------------------------------------------
@@ -344,20 +340,9 @@ def spot_check_list(request: HttpRequest) -> HttpResponse:
 
 @readers_only
 def run_export_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
-    from openpyxl import Workbook
-
     run = selectors.rating_run_get_for_user(user=request.user, pk=pk)
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(str(run.year))
-    sheet.append(list(selectors.EXPORT_COLUMNS))
-    for row in selectors.export_rows(run):
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={
-            "Content-Disposition": f'attachment; filename="ratings-{run.year}-run{run.pk}.xlsx"'
-        },
+    return xlsx_response(
+        itertools.chain([selectors.EXPORT_COLUMNS], selectors.export_rows(run)),
+        filename=f"ratings-{run.year}-run{run.pk}.xlsx",
+        sheet_title=str(run.year),
     )

@@ -3,9 +3,9 @@ version, cached, and the frozen lists as JSON and CSV downloads."""
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
+from collections.abc import Iterator, Sequence
+from decimal import Decimal
 
 from django.contrib import messages
 from django.core.cache import cache
@@ -16,6 +16,9 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+
+from portal.exports import csv_response
+from portal.ratelimits import rate_limit
 
 from .. import selectors
 
@@ -82,14 +85,17 @@ def _anonymous_page(request: HttpRequest, versions, context: dict) -> str:
     return page.replace(_CSRF_PLACEHOLDER, get_token(request))
 
 
+@rate_limit("public_pages")
 def redblack_current(request: HttpRequest) -> HttpResponse:
     return _redblack(request, year=None, number=None)
 
 
+@rate_limit("public_pages")
 def redblack_year(request: HttpRequest, year: int) -> HttpResponse:
     return _redblack(request, year=year, number=None)
 
 
+@rate_limit("public_pages")
 def redblack_version(request: HttpRequest, year: int, number: int) -> HttpResponse:
     return _redblack(request, year=year, number=number)
 
@@ -103,6 +109,7 @@ def _version_of(year: int, number: int | None):
     return of_year[0]
 
 
+@rate_limit("public_files")
 def redblack_json(request: HttpRequest, year: int, number: int | None = None) -> HttpResponse:
     """The frozen content, byte for byte: its SHA-256 is the digest shown on the page."""
     version = _version_of(year, number)
@@ -116,31 +123,26 @@ def redblack_json(request: HttpRequest, year: int, number: int | None = None) ->
 CSV_COLUMNS = ("list", "rank", "credit_code", "name", "score", "grade", "vetoed", "compounds")
 
 
-def redblack_csv(request: HttpRequest, year: int, number: int | None = None) -> HttpResponse:
-    """The same lists as CSV, derived from the frozen JSON (UTF-8 with a BOM for Excel)."""
-    version = _version_of(year, number)
-    data = selectors.version_content(pk=version.pk)
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
+def _csv_rows(data: dict) -> Iterator[Sequence]:
+    yield CSV_COLUMNS
     for list_name, key in (("red", "red_list"), ("black", "black_list")):
         for row in data[key]:
-            writer.writerow(
-                [
-                    list_name,
-                    row["rank"] if row["rank"] is not None else "",
-                    row["credit_code"],
-                    row["name"],
-                    row["score"] or "",
-                    row["grade"],
-                    "1" if row["vetoed"] else "0",
-                    row["compounds"],
-                ]
-            )
-    response = HttpResponse(
-        ("\ufeff" + out.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = (
-        f'attachment; filename="redblack-{year}-v{version.number}.csv"'
-    )
-    return response
+            yield [
+                list_name,
+                row["rank"],
+                row["credit_code"],
+                row["name"],
+                Decimal(row["score"]) if row["score"] else None,  # a number, written as frozen
+                row["grade"],
+                row["vetoed"],
+                row["compounds"],
+            ]
+
+
+@rate_limit("public_files")
+def redblack_csv(request: HttpRequest, year: int, number: int | None = None) -> HttpResponse:
+    """The same lists as CSV, derived from the frozen JSON: the same file for as long as the
+    version exists (the JSON, whose digest the page shows, keeps the names as stored)."""
+    version = _version_of(year, number)
+    data = selectors.version_content(pk=version.pk)
+    return csv_response(_csv_rows(data), filename=f"redblack-{year}-v{version.number}.csv")

@@ -6,11 +6,11 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from portal.params import page_of, query_choice
 from portal.web import add_service_errors, bureau_required
 
 from .. import selectors, services
@@ -25,9 +25,8 @@ RATINGS_PER_PAGE = 50
 
 @readers_only
 def run_list(request: HttpRequest) -> HttpResponse:
-    runs = Paginator(selectors.rating_runs_for_user(user=request.user), 30)
     context = {
-        "page_obj": runs.get_page(request.GET.get("page")),
+        "page_obj": page_of(request, selectors.rating_runs_for_user(user=request.user), 30),
         "form": RatingRunStartForm(),
         "can_manage": selectors.can_manage_credit(request.user),
     }
@@ -51,12 +50,9 @@ def run_start(request: HttpRequest) -> HttpResponse:
 @readers_only
 def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     run = selectors.rating_run_get_for_user(user=request.user, pk=pk)
-    page = Paginator(selectors.ratings_of_run(run), RATINGS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
     context = {
         "run": run,
-        "page_obj": page,
+        "page_obj": page_of(request, selectors.ratings_of_run(run), RATINGS_PER_PAGE),
         "summary": None if run.is_active else selectors.run_summary(run),
     }
     return render(request, "credit/ratingrun_detail.html", context)
@@ -70,7 +66,7 @@ def run_progress(request: HttpRequest, pk: int) -> HttpResponse:
     if (
         not run.is_active
         and request.headers.get("HX-Request")
-        and request.GET.get("was") == "active"
+        and query_choice(request, "was", ["active"])
     ):
         response["HX-Refresh"] = "true"
     return response

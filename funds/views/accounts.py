@@ -13,27 +13,29 @@ from django.views.decorators.http import require_POST
 
 from portal.choices import Role
 from portal.imports import import_view
+from portal.params import query_flag, query_text
 from portal.scoping import is_bureau
 
 from .. import selectors, services
 from ..forms import DepositForm, InterestForm
 from ..imports import HouseholdImporter
 from ..models import Posting
-from .common import _error_message, _form_errors_message, _page, _require_bureau
+from .common import SEARCH_MAX, _error_message, _form_errors_message, _page, _require_bureau
 
 
 @login_required
 def account_list(request: HttpRequest) -> HttpResponse:
     accounts = selectors.accounts_for_user(user=request.user)
-    q = request.GET.get("q", "").strip()
+    q = query_text(request, "q", max_length=SEARCH_MAX)
     if q:
         accounts = accounts.filter(Q(compound__name__icontains=q) | Q(compound__code__iexact=q))
-    if request.GET.get("low"):
+    low = query_flag(request, "low")
+    if low:
         accounts = accounts.filter(low=True)
     return render(
         request,
         "funds/account_list.html",
-        {"page_obj": _page(request, accounts), "q": q, "low": bool(request.GET.get("low"))},
+        {"page_obj": _page(request, accounts), "q": q, "low": low},
     )
 
 

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.forms import Form
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
+from portal.params import page_of
 from portal.scoping import is_bureau
 
 PER_PAGE = 50
+SEARCH_MAX = 100  # longer than any compound's name or code
 
 
 def _page(request: HttpRequest, queryset, per_page: int = PER_PAGE):
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+    return page_of(request, queryset, per_page)
 
 
 def _error_message(request: HttpRequest, exc: ValidationError) -> None:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.choices import Role
+from portal.params import query_choice, query_flag
 from portal.web import add_service_errors
 
 from .. import selectors, services
@@ -25,10 +26,10 @@ from .common import _error_message, _form_errors_message, _page
 @login_required
 def emergency_list(request: HttpRequest) -> HttpResponse:
     applications = selectors.emergencies_for_user(user=request.user)
-    status = request.GET.get("status", "")
-    if status in EmergencyStatus.values:
+    status = query_choice(request, "status", EmergencyStatus.values)
+    if status:
         applications = applications.filter(status=status)
-    if request.GET.get("overdue"):
+    if query_flag(request, "overdue"):
         applications = applications.overdue()
     return render(
         request,
@@ -139,8 +140,12 @@ def emergency_action(request: HttpRequest, pk: int, action: str) -> HttpResponse
                 user=request.user, application=application, amount=form.cleaned_data["amount"]
             )
         elif action == "reject":
+            form = RejectForm(request.POST)
+            if not form.is_valid():
+                _form_errors_message(request, form)
+                return redirect("funds:emergency_detail", pk=pk)
             services.emergency_reject(
-                user=request.user, application=application, reason=request.POST.get("reason", "")
+                user=request.user, application=application, reason=form.cleaned_data["reason"]
             )
         else:
             services.emergency_complete(user=request.user, application=application)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.choices import Role
+from portal.params import query_choice
 from portal.web import add_service_errors
 
 from .. import selectors, services
@@ -23,8 +24,8 @@ from .common import _error_message, _form_errors_message, _page
 @login_required
 def ordinary_list(request: HttpRequest) -> HttpResponse:
     applications = selectors.ordinaries_for_user(user=request.user)
-    status = request.GET.get("status", "")
-    if status in OrdinaryStatus.values:
+    status = query_choice(request, "status", OrdinaryStatus.values)
+    if status:
         applications = applications.filter(status=status)
     return render(
         request,

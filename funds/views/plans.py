@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.choices import Role
+from portal.params import query_choice, query_year
 from portal.scoping import is_bureau
 from portal.web import add_service_errors
 
@@ -31,12 +32,12 @@ from .common import _error_message, _form_errors_message, _page
 @login_required
 def plan_list(request: HttpRequest) -> HttpResponse:
     plans = selectors.plans_for_user(user=request.user)
-    status = request.GET.get("status", "")
-    if status in PlanStatus.values:
+    status = query_choice(request, "status", PlanStatus.values)
+    if status:
         plans = plans.filter(status=status)
-    year = request.GET.get("year", "")
-    if year.isdigit():
-        plans = plans.filter(year=int(year))
+    year = query_year(request)
+    if year:
+        plans = plans.filter(year=year)
     return render(
         request,
         "funds/plan_list.html",
@@ -44,7 +45,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
             "page_obj": _page(request, plans),
             "statuses": PlanStatus.choices,
             "status": status,
-            "year": year,
+            "year": year or "",
             "can_declare": request.user.role == Role.FIRM,
             "can_see_overdue": request.user.role in OVERDUE_ROLES,
         },

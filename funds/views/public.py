@@ -6,15 +6,22 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from portal.params import query_text
+from portal.ratelimits import rate_limit
+
 from .. import selectors
 from ..forms import NoticeSearchForm
 from .common import _page
 
+COMPOUND_CODE_MAX = 40  # Compound.code
 
+
+@rate_limit("public_search")
 def notice_list(request: HttpRequest) -> HttpResponse:
     form = NoticeSearchForm(request.GET or None)
     q = form.cleaned_data["q"].strip() if form.is_valid() else ""
-    notices = selectors.notices_public(q=q, compound_code=request.GET.get("compound", ""))
+    compound = query_text(request, "compound", max_length=COMPOUND_CODE_MAX)
+    notices = selectors.notices_public(q=q, compound_code=compound)
     return render(
         request,
         "funds/notice_list.html",
@@ -22,6 +29,7 @@ def notice_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+@rate_limit("public_pages")
 def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
     notice = selectors.notice_get_public(pk=pk)
     return render(
@@ -31,6 +39,7 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@rate_limit("public_pages")
 def compound_public(request: HttpRequest, code: str) -> HttpResponse:
     compound = selectors.compound_get_public(code=code)
     plan, items = selectors.compound_public_plan(compound=compound)

@@ -135,6 +135,27 @@ def sign_in(page, username: str, password: str = PASSWORD) -> None:
     if "/accounts/login/" in page.url:
         errors = page.locator(".alert, .invalid-feedback, .errorlist").all_inner_texts()
         raise AssertionError(f"sign-in as {username!r} was refused: {errors}")
+    if "/accounts/mfa/" in page.url:
+        _second_factor(page, username)
+
+
+def _second_factor(page, username: str) -> None:
+    """Type the code the account's authenticator shows now (enrolling it first where the
+    portal asks a bureau clerk to), as a person with the phone would."""
+    from django.contrib.auth import get_user_model
+
+    from tests.signin import sign_in_code
+
+    user = get_user_model().objects.get(username=username)
+    form = page.locator("#main form.mfa-form, #main form[method=post]").first
+    form.locator("input[name=code]").fill(sign_in_code(user))
+    with page.expect_navigation():
+        form.locator("button[type=submit]").click()
+    if "/accounts/mfa/" in page.url and page.locator("#recovery-codes").count():
+        with page.expect_navigation():
+            page.locator("#main a.btn-primary").click()  # "I have kept them: continue"
+    if "/accounts/mfa/" in page.url:
+        raise AssertionError(f"the second factor of {username!r} was refused")
 
 
 # The journeys of the other apps use those apps' fixtures too.

@@ -1,6 +1,8 @@
-"""Readable by everyone, on one line: every page the crawl visits, as every demo visitor, in
-Chromium at 1280 px, with axe-core (WCAG 2.1 AA) finding nothing serious or critical, and the
-navigation bar on a single line.
+"""Readable by everyone, on one line, within the Content-Security-Policy: every page the crawl
+visits, as every demo visitor, in Chromium at 1280 px, with axe-core (WCAG 2.1 AA) finding
+nothing serious or critical, the navigation bar on a single line, no CSP violation (no inline
+script, style or handler the policy refused, on the page or from a library) and no error in
+the console, the sign-in pages included.
 
 The demo is loaded and committed for the live server's thread (which flushes it after each
 test, hence the visitors in groups, one load each); the crawl of tests/crawl.py picks one
@@ -19,6 +21,7 @@ from django.urls import resolve
 from portal.demo import DEMO_PASSWORD
 from tests.crawl import crawl
 from tests.demo import load_demo_for_tests
+from tests.signin import verified_login
 
 from .conftest import sign_in
 
@@ -31,6 +34,14 @@ AXE_OPTIONS = {
     "resultTypes": ["violations"],
 }
 BLOCKING = {"serious", "critical"}
+# Before any script of the page: keep each Content-Security-Policy violation it reports.
+CSP_LISTENER = """
+window.__csp = [];
+document.addEventListener("securitypolicyviolation", (e) => {
+    window.__csp.push(`${e.effectiveDirective} refused ${e.blockedURI || "inline"}`
+        + ` at ${e.sourceFile || "?"}:${e.lineNumber} ${e.sample || ""}`);
+});
+"""
 
 
 @pytest.fixture
@@ -42,7 +53,7 @@ def committed_demo(transactional_db):
 def _one_page_per_kind(username: str | None) -> list[str]:
     client = Client()
     if username:
-        client.force_login(get_user_model().objects.get(username=username))
+        verified_login(client, get_user_model().objects.get(username=username))
     result = crawl(client, ["/dashboard/" if username else "/", "/"])
     chosen: dict[str, str] = {}
     for url in result.html_pages:
@@ -59,6 +70,32 @@ def _serious(page) -> list[str]:
         for v in results["violations"]
         if v["impact"] in BLOCKING
     ]
+
+
+def csp_violations(page) -> list[str]:
+    return [f"CSP: {v}" for v in page.evaluate("window.__csp || []")]
+
+
+def listen_to_the_console(page) -> list[str]:
+    """The errors the console shows and the exceptions no script caught, as they come (not the
+    browser's own asking for a /favicon.ico, which the portal does not have)."""
+    errors: list[str] = []
+
+    def heard(message) -> None:
+        url = message.location.get("url", "")
+        if message.type == "error" and not url.endswith("/favicon.ico"):
+            errors.append(f"console: {message.text} ({url})")
+
+    page.on("console", heard)
+    page.on("pageerror", lambda exc: errors.append(f"uncaught: {exc}"))
+    page.add_init_script(CSP_LISTENER)
+    return errors
+
+
+def _taken(found: list[str]) -> list[str]:
+    taken = list(found)
+    found.clear()
+    return taken
 
 
 def _menu_on_one_line(page) -> bool:
@@ -79,15 +116,18 @@ def test_every_page_a_visitor_reaches_passes_axe_and_keeps_the_bar_on_one_line(
     visitors, page, live_server, committed_demo, screenshot
 ):
     problems: dict[str, list[str]] = defaultdict(list)
+    console = listen_to_the_console(page)
     for role in visitors:
         username = f"demo_{role}" if role else None
         page.context.clear_cookies()
         if username:
             sign_in(page, username, password=DEMO_PASSWORD)
+            problems[f"{role} signing in"].extend(_taken(console))
         for url in _one_page_per_kind(username):
             page.goto(url)
             where = f"{role or 'anonymous'} {url}"
             problems[where].extend(_serious(page))
+            problems[where].extend(csp_violations(page) + _taken(console))
             if not _menu_on_one_line(page):
                 problems[where].append("the navigation bar wraps at 1280 px")
         screenshot(page, f"{role or 'anonymous'}-last-page")

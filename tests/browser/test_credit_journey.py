@@ -60,9 +60,8 @@ def test_assessment_rating_publicity_objection_publication_public_list(
     page.fill("input[name=year]", str(YEAR))
     with page.expect_navigation():
         page.locator("#main form button").click()
-    progress = page.locator("#run-progress .progress-bar")
-    progress.filter(has_text="100%").wait_for()
-    assert progress.get_attribute("style") == "width: 100%"
+    page.locator('#run-progress progress[value="100"]').wait_for()
+    assert page.locator("#run-progress .run-percent").inner_text() == "100%"
     screenshot(page, "run-finished")
 
     # The bureau opens the publicity notice of the finished run.

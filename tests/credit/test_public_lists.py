@@ -94,7 +94,8 @@ def test_the_json_download_hashes_to_the_digest_shown(client, published):
 def test_the_csv_is_derived_from_the_frozen_json(client, published, compound_a):
     response = client.get(reverse("credit:redblack_csv", args=[YEAR]))
     assert response.status_code == 200
-    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    body = b"".join(response.streaming_content)  # written row by row
+    rows = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
     assert [(r["list"], r["grade"]) for r in rows] == [("red", "A"), ("black", "D")]
     assert rows[0]["credit_code"] == compound_a.firm.credit_code
     assert rows[0]["score"] == "92.00" and rows[0]["compounds"] == "1"

@@ -9,6 +9,7 @@ from django.urls import reverse
 from funds import services
 from funds.choices import EmergencyKind, EmergencyStatus, OrdinaryStatus
 from funds.models import EmergencyApplication, FundNotice, OrdinaryApplication, Posting
+from tests.signin import verified_login
 
 D = Decimal
 
@@ -134,7 +135,7 @@ def test_emergency_flow_through_the_pages_ends_in_a_public_notice_with_masked_sh
         (street_officer, "confirm"),
         (bureau_user, "approve"),
     ):
-        client.force_login(user)
+        verified_login(client, user)
         detail = client.get(reverse("funds:emergency_detail", args=[emergency.pk]))
         assert detail.context[f"can_{action}"]
         response = client.post(reverse("funds:emergency_action", args=[emergency.pk, action]))

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from portal.web import client_ip
 from tests.factories import PASSWORD
+from tests.signin import sign_in_with_form
 
 PROXY = "10.0.0.2"  # the reverse proxy: every request reaches gunicorn from here
 
@@ -74,7 +75,8 @@ def test_a_forged_forwarded_for_cannot_lock_out_someone_elses_address(one_proxy,
 
 def _signed_in(who) -> Client:
     client = Client()
-    assert _sign_in(client, who.username, PASSWORD).status_code == 302
+    sign_in_with_form(client, who.username, PASSWORD)
+    assert _opens(client)
     return client
 
 

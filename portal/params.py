@@ -1,0 +1,73 @@
+"""The one way a view reads its query string when no form does: numbers, choices, text, flags
+and the page number.
+
+What the page's own links and controls cannot produce (letters where a number goes, a number
+out of range, a code that is no choice, a search longer than its box) counts as not given: the
+page answers as if the parameter were absent, the way a filter form drops an invalid field.
+So an edited address gets the plain list, never a 500, and no value the database could refuse
+(NUL, an integer past its range) ever reaches a query. (A NUL anywhere in a request is refused
+with a 400 before any view: portal.middleware.RefuseNulMiddleware.)
+
+Digits are ASCII digits: `str.isdigit()` says yes to "²", which `int()` then refuses, and
+`int()` reads "٣" as 3; neither comes from the portal's own pages.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from django.core.paginator import Page, Paginator
+from django.http import HttpRequest
+
+# The largest key of an ordinary (32-bit) primary key column: larger is no row's id.
+ID_MAX = 2_147_483_647
+PAGE_MAX = 1_000_000
+YEAR_MIN, YEAR_MAX = 2000, 2100
+INTEGER = re.compile(r"-?[0-9]{1,18}")  # ASCII digits; 18 digits keep int() trivially cheap
+
+
+def parse_int(text: str | None, *, minimum: int, maximum: int) -> int | None:
+    """The whole number `text` spells in ASCII digits, if within [minimum, maximum]."""
+    text = (text or "").strip()
+    if not INTEGER.fullmatch(text):
+        return None
+    value = int(text)
+    return value if minimum <= value <= maximum else None
+
+
+def query_int(request: HttpRequest, name: str, *, minimum: int, maximum: int) -> int | None:
+    return parse_int(request.GET.get(name), minimum=minimum, maximum=maximum)
+
+
+def query_id(request: HttpRequest, name: str) -> int | None:
+    """A row's id (a street, a community): a positive key within the column's range."""
+    return query_int(request, name, minimum=1, maximum=ID_MAX)
+
+
+def query_year(request: HttpRequest, name: str = "year") -> int | None:
+    return query_int(request, name, minimum=YEAR_MIN, maximum=YEAR_MAX)
+
+
+def query_choice(request: HttpRequest, name: str, choices: Iterable[str]) -> str:
+    """One of `choices` (the codes, e.g. `Status.values`), or "" for anything else."""
+    value = request.GET.get(name, "")
+    return value if value in set(choices) else ""
+
+
+def query_text(request: HttpRequest, name: str, *, max_length: int) -> str:
+    """A search text, stripped; longer than its box allows: not given."""
+    value = request.GET.get(name, "").strip()
+    return value if len(value) <= max_length else ""
+
+
+def query_flag(request: HttpRequest, name: str) -> bool:
+    """A checkbox of a filter: on when given with any value (`?low=1`)."""
+    return bool(request.GET.get(name))
+
+
+def page_of(request: HttpRequest, items: Sequence, per_page: int) -> Page:
+    """The page `?page=` asks for: the first when the number is no number, the last when it
+    lies past the end."""
+    number = query_int(request, "page", minimum=1, maximum=PAGE_MAX) or 1
+    return Paginator(items, per_page).get_page(number)
