@@ -2,10 +2,23 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from .models import User
 from .pickers import picker_field
+
+
+class SignInForm(AuthenticationForm):
+    """Django's sign-in form, with the user name's length checked before anyone looks it up:
+    Django sets the field's max_length after the field is made, so without this a 100,000-
+    character name reached authenticate() and the lockout's record of the attempt (a 500)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["username"]
+        field.validators.append(MaxLengthValidator(field.max_length))
 
 
 class UserForm(forms.ModelForm):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from axes.models import AccessAttempt
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
@@ -134,3 +135,13 @@ def test_the_demo_with_its_published_password_never_loads_in_production(settings
     with pytest.raises(CommandError, match="DJANGO_ENV=production"):
         call_command("load_demo")
     assert not District.objects.exists()
+
+
+def test_a_user_name_of_100000_characters_is_refused_by_the_form_not_a_500(client, db):
+    response = client.post(
+        reverse("login"), {"username": "甲" * 100_000, "password": "whatever-2026"}
+    )
+
+    assert response.status_code == 200
+    assert "150" in response.content.decode()  # 请确保该值不超过 150 个字符
+    assert not AccessAttempt.objects.exists()  # never reached the lockout's records
