@@ -12,6 +12,7 @@ urlpatterns = [
     path("runs/start/", runs.run_start, name="run_start"),
     path("runs/<int:pk>/", runs.run_detail, name="run_detail"),
     path("runs/<int:pk>/progress/", runs.run_progress, name="run_progress"),
+    path("runs/<int:pk>/resume/", runs.run_resume, name="run_resume"),
     path("ratings/<int:pk>/", runs.rating_detail, name="rating_detail"),
     path("import/assessments/", assessments.assessment_import, name="assessment_import"),
     path("import/events/", assessments.credit_event_import, name="credit_event_import"),

@@ -159,6 +159,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'portal.sqlite3'}"),
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60 if PRODUCTION else 0),
+        # A reused connection is checked before a request uses it: a database restart or a
+        # terminated backend costs a reconnect, not a 500.
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -290,6 +293,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "funds.escalate_overdue_emergencies",
         "schedule": crontab(minute="*/15"),
     },
+    # Every active rating run ends: finished, or failed with a reason (credit.services.reconcile).
+    "credit-rating-runs-reconcile": {
+        "task": "credit.tasks.rating_runs_reconcile",
+        "schedule": float(env_int("CREDIT_RECONCILE_EVERY_SECONDS", 30)),
+    },
     # Handlers hear of overdue and near-due proposals and of owed second replies.
     "proposals-due-reminders": {
         "task": "proposals.tasks.send_due_reminders",
@@ -300,6 +308,14 @@ CELERY_BEAT_SCHEDULE: dict = {
 # --- Rules of the trade the bureau may tune (deadlines, limits); rating rules live in RuleSet.
 # The rating batch: firms per Celery task (one transaction and a fixed number of queries each).
 CREDIT_RATING_CHUNK_SIZE = env_int("CREDIT_RATING_CHUNK_SIZE", 4000)
+# A run whose chunks rated no firm for this long is reconciled (credit.services.reconcile):
+# a chunk of 4000 firms takes 1.3 s warm and 24 s at worst, cold (docs/benchmarks.md).
+CREDIT_RUN_STALL_SECONDS = env_int("CREDIT_RUN_STALL_SECONDS", 60)
+CREDIT_RUN_MAX_ROUNDS = env_int("CREDIT_RUN_MAX_ROUNDS", 5)
+# A chunk meeting a database error tries again after 2, 4, 8, 16, 30, 30 s (plus up to 25%).
+CREDIT_CHUNK_RETRIES = env_int("CREDIT_CHUNK_RETRIES", 6)
+CREDIT_CHUNK_RETRY_FLOOR_SECONDS = env_int("CREDIT_CHUNK_RETRY_FLOOR_SECONDS", 2)
+CREDIT_CHUNK_RETRY_CAP_SECONDS = env_int("CREDIT_CHUNK_RETRY_CAP_SECONDS", 30)
 CREDIT_EVIDENCE_MAX_BYTES = env_int("CREDIT_EVIDENCE_MAX_BYTES", 5 * 1024 * 1024)
 CREDIT_ATTACHMENT_MAX_BYTES = env_int("CREDIT_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024)
 CREDIT_MAX_ATTACHMENTS = env_int("CREDIT_MAX_ATTACHMENTS", 5)

@@ -37,6 +37,12 @@ class RatingRun(models.Model):
     total = models.PositiveIntegerField(_("firms"), default=0)
     done = models.PositiveIntegerField(_("firms done"), default=0)
     error = models.TextField(_("error"), blank=True)
+    # Kept by the chunks and the reconciler (credit.services.reconcile): when a chunk last
+    # rated firms, when the reconciler last queued the unrated ones again, and how many
+    # times it has done so since the last progress.
+    progressed_at = models.DateTimeField(_("last progress"), null=True, blank=True)
+    reconciled_at = models.DateTimeField(_("last queued again"), null=True, blank=True)
+    stalled_rounds = models.PositiveSmallIntegerField(_("rounds without progress"), default=0)
 
     class Meta:
         ordering = ["-started_at", "-pk"]

@@ -19,6 +19,7 @@ from .assessments import (
 from .batch import (
     MAX_PARAMS,
     RATING_COLUMNS,
+    broker_problem,
     chunk_inputs,
     chunk_size,
     insert_rows,
@@ -27,10 +28,17 @@ from .batch import (
     rating_run_dispatch,
     rating_run_fail,
     rating_run_finish_if_complete,
-    rating_run_resume,
+    rating_run_note,
     rating_run_start,
 )
 from .events import EVENT_FIELDS, credit_event_create, credit_event_delete, credit_event_update
+from .reconcile import (
+    rating_run_reconcile,
+    rating_run_resume,
+    rating_runs_reconcile,
+    run_is_stalled,
+    stall_reason,
+)
 from .rule_sets import (
     COPIED_FIELDS,
     INDICATORS,
@@ -60,6 +68,7 @@ __all__ = [
     "assessment_window_is_open",
     "assessment_window_open",
     "assessor_role_for",
+    "broker_problem",
     "chunk_inputs",
     "chunk_size",
     "credit_event_create",
@@ -75,7 +84,10 @@ __all__ = [
     "rating_run_dispatch",
     "rating_run_fail",
     "rating_run_finish_if_complete",
+    "rating_run_note",
+    "rating_run_reconcile",
     "rating_run_resume",
+    "rating_runs_reconcile",
     "rating_run_start",
     "rule_set_copy",
     "rule_set_create",
@@ -83,4 +95,6 @@ __all__ = [
     "rule_set_freeze",
     "rule_set_update",
     "rules_of",
+    "run_is_stalled",
+    "stall_reason",
 ]

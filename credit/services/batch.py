@@ -76,38 +76,44 @@ def rating_run_start(*, user: User | None, year: int, in_process: bool = False) 
         run.refresh_from_db()
         return run
     run_id, size = run.pk, chunk_size()
-    transaction.on_commit(lambda: rating_run_dispatch(run_id=run_id, firm_ids=firm_ids, size=size))
+    transaction.on_commit(lambda: _dispatch_started(run_id=run_id, firm_ids=firm_ids, size=size))
     return run
 
 
 def rating_run_dispatch(*, run_id: int, firm_ids: Sequence[int], size: int) -> None:
-    """Mark the run running and enqueue its chunks (eagerly run them without a broker)."""
+    """Mark the run running and enqueue its chunks (eagerly run them without a broker).
+    Raises what the broker raises when it cannot be reached."""
     from ..tasks import rate_chunk
 
     RatingRun.objects.filter(pk=run_id, status=RunStatus.PENDING).update(status=RunStatus.RUNNING)
+    for start in range(0, len(firm_ids), size):
+        rate_chunk.delay(run_id, list(firm_ids[start : start + size]))
+
+
+def _dispatch_started(*, run_id: int, firm_ids: Sequence[int], size: int) -> None:
+    """The first dispatch of a new run. Should the broker be down, the run notes it and the
+    reconciler queues the firms again; in process (no broker) an error fails the run."""
+    from celery import current_app
+
     try:
-        for start in range(0, len(firm_ids), size):
-            rate_chunk.delay(run_id, list(firm_ids[start : start + size]))
-    except Exception as exc:  # the broker is down: say so on the run rather than hang
+        rating_run_dispatch(run_id=run_id, firm_ids=firm_ids, size=size)
+    except Exception as exc:
         logger.exception("Enqueueing the chunks of rating run %s failed", run_id)
-        rating_run_fail(run_id=run_id, error=f"{type(exc).__name__}: {exc}")
+        if current_app.conf.task_always_eager:
+            rating_run_fail(run_id=run_id, error=f"{type(exc).__name__}: {exc}")
+        else:
+            rating_run_note(run_id=run_id, problem=broker_problem(exc))
 
 
-def rating_run_resume(*, run: RatingRun) -> int:
-    """Enqueue again the chunks of an active run's firms that have no rating yet (after a
-    lost task); returns the number of firms enqueued. Safe while chunks are still running:
-    a chunk rated twice writes the same rows."""
-    if not run.is_active:
-        raise _run_error(_("This run is not in progress."), "run_not_active")
-    rated = Rating.objects.filter(run=run).values("firm_id")
-    missing = list(
-        selectors.firms_assessed(year=run.year).exclude(pk__in=rated).values_list("pk", flat=True)
-    )
-    if missing:
-        rating_run_dispatch(run_id=run.pk, firm_ids=missing, size=chunk_size())
-    else:
-        rating_run_finish_if_complete(run_id=run.pk, total=run.total)
-    return len(missing)
+def rating_run_note(*, run_id: int, problem: str) -> None:
+    """Keep the last problem of an active run where the bureau sees it; the run goes on."""
+    RatingRun.objects.filter(pk=run_id, status__in=ACTIVE_RUN_STATUSES).update(error=problem[:4000])
+
+
+def broker_problem(exc: BaseException) -> str:
+    return _("The task queue (Redis) could not be reached: %(error)s") % {
+        "error": f"{type(exc).__name__}: {exc}"
+    }
 
 
 def rating_run_fail(*, run_id: int, error: str) -> bool:
@@ -246,13 +252,20 @@ def _rate_firms(*, run: RatingRun, firm_ids: Sequence[int]) -> int:
     statuses = list(ACTIVE_RUN_STATUSES)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {qn(RatingRun._meta.db_table)} SET {qn('done')} = {qn('done')} + %s "  # noqa: S608
+            f"UPDATE {qn(RatingRun._meta.db_table)} SET {qn('done')} = {qn('done')} + %s, "  # noqa: S608
+            f"{qn('progressed_at')} = %s, {qn('stalled_rounds')} = 0 "
             f"WHERE {qn('id')} = %s AND {qn('status')} IN ({', '.join(['%s'] * len(statuses))}) "
             f"RETURNING {qn('done')}",
-            [len(ratings) - replaced, run.pk, *statuses],
+            [len(ratings) - replaced, timezone.now(), run.pk, *statuses],
         )
         progress = cursor.fetchone()
-    return progress[0] if progress else 0  # 0: the run has ended meanwhile
+    if progress is None:
+        # The run ended (finished and ranked, or failed) while this chunk rated: a chunk
+        # delivered twice (a redelivery, a reconciler's re-queue) must not replace the ranked
+        # ratings of a finished run with unranked ones. Undo this chunk's writes.
+        transaction.set_rollback(True)
+        return 0
+    return progress[0]
 
 
 RATING_COLUMNS = (

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from portal.params import page_of, query_choice
 from portal.web import add_service_errors, bureau_required
@@ -54,8 +55,24 @@ def run_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "run": run,
         "page_obj": page_of(request, selectors.ratings_of_run(run), RATINGS_PER_PAGE),
         "summary": None if run.is_active else selectors.run_summary(run),
+        "can_manage": selectors.can_manage_credit(request.user),
     }
     return render(request, "credit/ratingrun_detail.html", context)
+
+
+@bureau_required
+@require_POST
+def run_resume(request: HttpRequest, pk: int) -> HttpResponse:
+    run = selectors.rating_run_get_for_user(user=request.user, pk=pk)
+    try:
+        queued = services.rating_run_resume(run=run)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request, _("%(firms)s unrated firms were queued again.") % {"firms": queued}
+        )
+    return redirect("credit:run_detail", pk=run.pk)
 
 
 @readers_only
