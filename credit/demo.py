@@ -31,6 +31,7 @@ from .models import (
     Rating,
     RatingRun,
 )
+from .services.certificates import current_published_grade, verify_path
 
 BONUS_REASONS = ["红心物业示范项目", "市级物业服务示范项目", "行业技能竞赛获奖", "防汛抢险通报表扬"]
 DEDUCTION_REASONS = ["行政处罚", "整改通知逾期未整改", "有效投诉（信访核实）", "消防设施维护不到位"]
@@ -182,4 +183,26 @@ def credit_step(ctx: DemoContext) -> None:
         f"credit: {written} assessments of 2023, rated; the red and black lists of 2023 are "
         f"published (version {version.number}, /credit/redblack/) with their notices; "
         "the assessment window of 2024 is open."
+    )
+
+
+@demo_step("credit-certificate")
+def certificate_step(ctx: DemoContext) -> None:
+    """A credit certificate of the demo firm's published grade (else of a red-list firm's), so
+    that a fresh demo has one that verifies at its public address."""
+    holder = ctx.accounts["firm"]
+    firm = holder.firm
+    if current_published_grade(firm_id=firm.pk) is None:
+        holder = None  # issued by the system: the demo has no account of that firm
+        firm = (
+            Rating.objects.filter(run__publication_versions__isnull=False, grade=Grade.A)
+            .select_related("firm")
+            .order_by("-run__year", "rank", "pk")
+            .first()
+            .firm
+        )
+    certificate = services.certificate_issue(user=holder, firm=firm)
+    ctx.notes.append(
+        f"credit: a credit certificate of {firm.name} ({certificate.year}, grade "
+        f"{certificate.grade}) verifies at {verify_path(certificate.code)}"
     )

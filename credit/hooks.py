@@ -20,6 +20,7 @@ from . import selectors
 from .choices import FROZEN_REASON, IMPORT_REASON, PUBLISHED_REASON, RUN_REASON
 from .models import (
     Assessment,
+    CreditCertificate,
     CreditEvent,
     CreditNotice,
     NoticeStatus,
@@ -29,6 +30,7 @@ from .models import (
     PublicationStatus,
     RuleSet,
 )
+from .services import certificates
 
 # --- the landing page ------------------------------------------------------------------------
 
@@ -71,6 +73,18 @@ def firm_notices_card(user, today: dt.date) -> dict | None:
     if not (notices or objections):
         return None
     return {"notices": notices, "objections": objections}
+
+
+def firm_certificates_card(user, today: dt.date) -> dict | None:
+    """The firm's latest credit certificates with their states, and the button to issue one
+    when the latest published list gives the firm a grade."""
+    current = certificates.current_published_grade(firm_id=user.firm_id)
+    latest = certificates.certificates_with_state(
+        certificates.certificates_for_user(user=user)[:5], now=timezone.now()
+    )
+    if current is None and not latest:
+        return None
+    return {"current": current, "certificates": latest}
 
 
 def _notices_url(state: str) -> str:
@@ -247,6 +261,16 @@ def register() -> None:
         order=70,
     )
     menu.register_public(gettext_lazy("Red and black list"), "credit:redblack", order=20)
+    menu.register(
+        gettext_lazy("Credit certificates"),
+        "credit:certificate_list",
+        allowed=certificates.can_hold_certificates,
+        group=menu.CREDIT,
+        order=75,
+    )
+    menu.register_public(
+        gettext_lazy("Verify a credit certificate"), "credit:certificate_verify_form", order=25
+    )
 
     workbench.register_card(
         "credit.grades",
@@ -271,6 +295,14 @@ def register() -> None:
         order=11,
         width="col-lg-6",
     )
+    workbench.register_card(
+        "credit.firm_certificates",
+        template="credit/certificate_card.html",
+        context=firm_certificates_card,
+        roles={Role.FIRM},
+        order=12,
+        width="col-lg-6",
+    )
     workbench.register_todos(credit_todos)
 
     files.register("credit-evidence", rows=selectors.credit_events_for_user, field="evidence")
@@ -282,5 +314,12 @@ def register() -> None:
     )
     files.register("credit-notice", rows=selectors.notices_for_user, field="response_file")
 
+    history.register(
+        CreditCertificate,
+        reasons={
+            certificates.CERTIFICATE_ISSUED_REASON: gettext_lazy("certificate issued"),
+            certificates.CERTIFICATE_REVOKED_REASON: gettext_lazy("certificate revoked"),
+        },
+    )
     for model in {*REASONS, *STATES}:
         history.register(model, reasons=REASONS.get(model), states=STATES.get(model))

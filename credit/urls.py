@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import assessments, publication, redblack, rule_sets, runs
+from .views import assessments, certificates, publication, redblack, rule_sets, runs
 
 app_name = "credit"
 
@@ -79,4 +79,20 @@ urlpatterns += [
         redblack.redblack_json,
         name="redblack_version_json",
     ),
+]
+
+# --- credit certificates; their public verification page --------------------------------------
+urlpatterns += [
+    path("certificates/", certificates.certificate_list, name="certificate_list"),
+    path("certificates/issue/", certificates.certificate_issue, name="certificate_issue"),
+    path("certificates/<int:pk>/", certificates.certificate_detail, name="certificate_detail"),
+    path("certificates/<int:pk>/pdf/", certificates.certificate_pdf, name="certificate_pdf"),
+    path(
+        "certificates/<int:pk>/revoke/",
+        certificates.certificate_revoke,
+        name="certificate_revoke",
+    ),
+    # Public, stable addresses: printed on the certificates.
+    path("verify/", certificates.certificate_verify_form, name="certificate_verify_form"),
+    path("verify/<str:code>/", certificates.certificate_verify, name="certificate_verify"),
 ]

@@ -316,6 +316,9 @@ CREDIT_RUN_MAX_ROUNDS = env_int("CREDIT_RUN_MAX_ROUNDS", 5)
 CREDIT_CHUNK_RETRIES = env_int("CREDIT_CHUNK_RETRIES", 6)
 CREDIT_CHUNK_RETRY_FLOOR_SECONDS = env_int("CREDIT_CHUNK_RETRY_FLOOR_SECONDS", 2)
 CREDIT_CHUNK_RETRY_CAP_SECONDS = env_int("CREDIT_CHUNK_RETRY_CAP_SECONDS", 30)
+# A credit certificate is valid this many days from its issue, unless revoked or superseded
+# by a newer list that grades the firm otherwise (checked live on the public verify page).
+CREDIT_CERTIFICATE_VALID_DAYS = env_int("CREDIT_CERTIFICATE_VALID_DAYS", 90)
 CREDIT_EVIDENCE_MAX_BYTES = env_int("CREDIT_EVIDENCE_MAX_BYTES", 5 * 1024 * 1024)
 CREDIT_ATTACHMENT_MAX_BYTES = env_int("CREDIT_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024)
 CREDIT_MAX_ATTACHMENTS = env_int("CREDIT_MAX_ATTACHMENTS", 5)

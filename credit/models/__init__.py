@@ -6,6 +6,7 @@ re-exported here.
 """
 
 from .assessments import Assessment, AssessmentWindow, CreditEvent
+from .certificates import CERTIFICATE_CODE_LENGTH, CertificateState, CreditCertificate
 from .common import SCORE_VALIDATORS, YEAR_VALIDATORS
 from .publication import (
     ATTACHMENT_EXTENSIONS,
@@ -25,12 +26,15 @@ from .rules import Indicator, RuleSet, RuleWeight
 
 __all__ = [
     "ATTACHMENT_EXTENSIONS",
+    "CERTIFICATE_CODE_LENGTH",
     "OPEN_NOTICE_STATUSES",
     "SCORE_VALIDATORS",
     "YEAR_VALIDATORS",
     "Assessment",
     "AssessmentWindow",
+    "CertificateState",
     "CreditEvent",
+    "CreditCertificate",
     "CreditNotice",
     "Indicator",
     "NoticeKind",

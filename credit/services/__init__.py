@@ -31,6 +31,12 @@ from .batch import (
     rating_run_note,
     rating_run_start,
 )
+from .certificates import (
+    CERTIFICATE_ISSUED_REASON,
+    CERTIFICATE_REVOKED_REASON,
+    certificate_issue,
+    certificate_revoke,
+)
 from .events import EVENT_FIELDS, credit_event_create, credit_event_delete, credit_event_update
 from .reconcile import (
     rating_run_reconcile,
@@ -53,6 +59,10 @@ from .rule_sets import (
 )
 
 __all__ = [
+    "CERTIFICATE_ISSUED_REASON",
+    "CERTIFICATE_REVOKED_REASON",
+    "certificate_issue",
+    "certificate_revoke",
     "COPIED_FIELDS",
     "EVENT_FIELDS",
     "INDICATORS",
