@@ -21,8 +21,10 @@ from . import publication, selectors, services
 from .choices import AssessorRole, EventKind, Grade
 from .models import (
     Assessment,
+    CalendarDay,
     CreditEvent,
     CreditNotice,
+    DayKind,
     NoticeKind,
     NoticeStatus,
     Objection,
@@ -30,8 +32,11 @@ from .models import (
     PublicationVersion,
     Rating,
     RatingRun,
+    RepairApplication,
 )
+from .services import repair
 from .services.certificates import current_published_grade, verify_path
+from .workdays import working_days_after
 
 BONUS_REASONS = ["红心物业示范项目", "市级物业服务示范项目", "行业技能竞赛获奖", "防汛抢险通报表扬"]
 DEDUCTION_REASONS = ["行政处罚", "整改通知逾期未整改", "有效投诉（信访核实）", "消防设施维护不到位"]
@@ -205,4 +210,102 @@ def certificate_step(ctx: DemoContext) -> None:
     ctx.notes.append(
         f"credit: a credit certificate of {firm.name} ({certificate.year}, grade "
         f"{certificate.grade}) verifies at {verify_path(certificate.code)}"
+    )
+
+
+# The demo's working-day calendar: China's statutory holidays of 2026 and their make-up working
+# days (调休), as the State Council's notice arranged them (the demo's data: check the notice
+# before relying on them). The bureau keeps its own calendar at /credit/calendar/.
+HOLIDAYS_2026 = [
+    ("元旦", dt.date(2026, 1, 1), dt.date(2026, 1, 3), [dt.date(2026, 1, 4)]),
+    (
+        "春节",
+        dt.date(2026, 2, 15),
+        dt.date(2026, 2, 23),
+        [dt.date(2026, 2, 14), dt.date(2026, 2, 28)],
+    ),
+    ("清明节", dt.date(2026, 4, 4), dt.date(2026, 4, 6), []),
+    ("劳动节", dt.date(2026, 5, 1), dt.date(2026, 5, 5), [dt.date(2026, 5, 9)]),
+    ("端午节", dt.date(2026, 6, 19), dt.date(2026, 6, 21), []),
+    ("中秋节", dt.date(2026, 9, 25), dt.date(2026, 9, 27), []),
+    (
+        "国庆节",
+        dt.date(2026, 10, 1),
+        dt.date(2026, 10, 7),
+        [dt.date(2026, 9, 20), dt.date(2026, 10, 10)],
+    ),
+]
+
+
+@demo_step("credit-calendar")
+def calendar_step(ctx: DemoContext) -> None:
+    days = []
+    for name, first, last, workdays in HOLIDAYS_2026:
+        for offset in range((last - first).days + 1):
+            days.append(
+                CalendarDay(date=first + dt.timedelta(days=offset), kind=DayKind.HOLIDAY, name=name)
+            )
+        days += [
+            CalendarDay(date=day, kind=DayKind.WORKDAY, name=f"{name}调休上班") for day in workdays
+        ]
+    bulk_create_with_history(days, CalendarDay, default_change_reason=DEMO_REASON)
+    ctx.notes.append(
+        f"credit: {len(days)} holidays and make-up working days of 2026 in the calendar "
+        "(/credit/calendar/), on which credit repair deadlines are counted."
+    )
+
+
+REPAIR_TEXT = (
+    "我司已完成整改：补齐消防设施巡检和维保记录，公开全部收费项目及标准，"
+    "对全部有效投诉逐户回访并办结，整改情况经社区、街道现场核查确认。"
+)
+
+
+def _black_listed_firms(ctx: DemoContext) -> list:
+    """The firms on the newest published black list, in rank order, but the demo firm's own."""
+    version = repair.newest_version()
+    codes = repair.black_listed_codes(version)
+    own = ctx.accounts["firm"].firm_id if "firm" in ctx.accounts else None
+    return [
+        rating.firm
+        for rating in Rating.objects.filter(run=version.run, grade=Grade.D)
+        .select_related("firm")
+        .order_by("rank", "pk")
+        if rating.firm.credit_code in codes and rating.firm_id != own
+    ]
+
+
+def _application(firm, *, filed_at: dt.datetime) -> RepairApplication:
+    """Written as it was filed: the demo has no account of that firm to apply with."""
+    version = repair.black_listing_of(firm)
+    days = version.run.rule_set.repair_decision_days
+    return record_save(
+        RepairApplication(
+            publication=version.publication,
+            version=version,
+            firm=firm,
+            rectification=REPAIR_TEXT,
+            filed_at=filed_at,
+            decide_by=working_days_after(timezone.localdate(filed_at), days),
+        ),
+        user=None,
+        reason=DEMO_REASON,
+    )
+
+
+@demo_step("credit-repair")
+def repair_step(ctx: DemoContext) -> None:
+    """One black-list firm repaired its credit in July 2024 (the list's version 2 leaves it
+    out); another applied two days ago and awaits the bureau's decision."""
+    bureau = ctx.accounts["bureau"]
+    firms = _black_listed_firms(ctx)
+    if len(firms) < 2:
+        return
+    repaired = _application(firms[0], filed_at=_local(7, 1, 9))
+    repair.repair_application_approve(user=bureau, application=repaired, now=_local(7, 4, 15))
+    waiting = _application(firms[1], filed_at=timezone.now() - dt.timedelta(days=2))
+    ctx.notes.append(
+        f"credit: {firms[0].name} repaired its credit (version 2 of the 2023 list, "
+        f"/credit/redblack/2023/v2/); {firms[1].name} awaits the decision by "
+        f"{waiting.decide_by} (/credit/repairs/{waiting.pk}/)."
     )

@@ -20,6 +20,7 @@ from . import selectors
 from .choices import FROZEN_REASON, IMPORT_REASON, PUBLISHED_REASON, RUN_REASON
 from .models import (
     Assessment,
+    CalendarDay,
     CreditCertificate,
     CreditEvent,
     CreditNotice,
@@ -28,9 +29,12 @@ from .models import (
     ObjectionStatus,
     Publication,
     PublicationStatus,
+    RepairApplication,
+    RepairStatus,
     RuleSet,
 )
 from .services import certificates
+from .services import repair as repairs
 
 # --- the landing page ------------------------------------------------------------------------
 
@@ -200,6 +204,32 @@ def credit_todos(user, today: dt.date):
     yield from assessment_todos(user, today)
 
 
+def firm_repairs_card(user, today: dt.date) -> dict | None:
+    """The firm's credit repair applications, and the way to apply while it is on the
+    current black list with none pending."""
+    applications = list(repairs.repair_applications_for_user(user=user)[:5])
+    version = repairs.black_listing_of(user.firm) if user.firm_id else None
+    if version is None and not applications:
+        return None
+    pending = any(application.is_pending for application in applications)
+    return {"applications": applications, "version": version, "can_apply": version and not pending}
+
+
+def repair_todos(user, today: dt.date):
+    """Credit repair applications awaiting the bureau's decision, red once past their date."""
+    if not is_signed_in(user) or not selectors.can_manage_credit(user):
+        return
+    figures = repairs.repairs_awaiting_decision(today=today)
+    yield workbench.Todo(
+        label=_("Credit repair applications to decide"),
+        count=figures["count"],
+        overdue=figures["overdue"],
+        due=figures["first_due"],
+        url=f"{reverse('credit:repair_list')}?{urlencode({'state': RepairStatus.PENDING})}",
+        order=16,
+    )
+
+
 # --- history labels --------------------------------------------------------------------------
 
 REASONS = {
@@ -321,5 +351,36 @@ def register() -> None:
             certificates.CERTIFICATE_REVOKED_REASON: gettext_lazy("certificate revoked"),
         },
     )
+    menu.register(
+        gettext_lazy("Credit repair"),
+        "credit:repair_list",
+        allowed=repairs.can_see_repairs,
+        group=menu.CREDIT,
+        order=72,
+    )
+    menu.register(
+        gettext_lazy("Working-day calendar"),
+        "credit:calendar_list",
+        allowed=selectors.can_manage_credit,
+        group=menu.CREDIT,
+        order=90,
+    )
+    workbench.register_card(
+        "credit.firm_repairs",
+        template="credit/repair_card.html",
+        context=firm_repairs_card,
+        roles={Role.FIRM},
+        order=13,
+        width="col-lg-6",
+    )
+    workbench.register_todos(repair_todos)
+    files.register(
+        "credit-repair",
+        rows=repairs.repair_evidence_for_user,
+        field="file",
+        name=lambda evidence: evidence.name,
+    )
+    history.register(RepairApplication, states=RepairStatus)
+    history.register(CalendarDay)
     for model in {*REASONS, *STATES}:
         history.register(model, reasons=REASONS.get(model), states=STATES.get(model))

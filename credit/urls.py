@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import assessments, certificates, publication, redblack, rule_sets, runs
+from .views import assessments, certificates, publication, redblack, repair, rule_sets, runs
 
 app_name = "credit"
 
@@ -95,4 +95,15 @@ urlpatterns += [
     # Public, stable addresses: printed on the certificates.
     path("verify/", certificates.certificate_verify_form, name="certificate_verify_form"),
     path("verify/<str:code>/", certificates.certificate_verify, name="certificate_verify"),
+]
+
+# --- credit repair (信用修复); the working-day calendar its deadlines are counted on ---------
+urlpatterns += [
+    path("repairs/", repair.repair_list, name="repair_list"),
+    path("repairs/apply/", repair.repair_apply, name="repair_apply"),
+    path("repairs/<int:pk>/", repair.repair_detail, name="repair_detail"),
+    path("repairs/<int:pk>/approve/", repair.repair_approve, name="repair_approve"),
+    path("repairs/<int:pk>/refuse/", repair.repair_refuse, name="repair_refuse"),
+    path("calendar/", repair.calendar_list, name="calendar_list"),
+    path("calendar/<int:pk>/delete/", repair.calendar_delete, name="calendar_delete"),
 ]

@@ -68,7 +68,9 @@ def test_the_public_finds_the_published_red_and_black_list_of_2023(demo_city, db
     page = client.get(reverse("credit:redblack")).content.decode()
     assert "2023" in page and "尚未发布" not in page
     lists = client.get(reverse("credit:redblack_json", args=[2023])).json()
-    assert (len(lists["red_list"]), len(lists["black_list"])) == (34, 7)
+    # 7 D firms were published; one repaired its credit (version 2 leaves it out).
+    assert (len(lists["red_list"]), len(lists["black_list"])) == (34, 6)
+    assert lists["version"] == 2 and lists["change_note"] == "信用修复"
     for firm in lists["red_list"][:3] + lists["black_list"][:3]:
         assert firm["name"] in page
 

@@ -17,6 +17,10 @@ from .common import form_helper, year_field
 PUBLICITY_DAYS_MAX = 90
 
 
+# Working days: a decision on a credit repair is a matter of days, never of a season.
+REPAIR_DECISION_DAYS_MAX = 60
+
+
 class RuleSetCopyForm(forms.Form):
     source = forms.ModelChoiceField(label=_("copy from"), queryset=RuleSet.objects.none())
     year = year_field()
@@ -51,6 +55,7 @@ class RuleSetForm(forms.ModelForm):
             "threshold_b",
             "threshold_c",
             "publicity_days",
+            "repair_decision_days",
         ]
 
     def __init__(
@@ -71,6 +76,7 @@ class RuleSetForm(forms.ModelForm):
             self.indicator_codes.append(indicator.code)
         # A model form bounds these below only: above, only the column's type would.
         _at_most(self.fields["publicity_days"], PUBLICITY_DAYS_MAX)
+        _at_most(self.fields["repair_decision_days"], REPAIR_DECISION_DAYS_MAX)
         _at_most(self.fields["min_indicators"], max(len(indicators), 1))
         self.helper = form_helper()
 

@@ -22,6 +22,7 @@ from .publication import (
     PublicationVersion,
 )
 from .ratings import Rating, RatingBreakdown, RatingRun
+from .repair import CalendarDay, DayKind, RepairApplication, RepairEvidence, RepairStatus
 from .rules import Indicator, RuleSet, RuleWeight
 
 __all__ = [
@@ -31,6 +32,11 @@ __all__ = [
     "SCORE_VALIDATORS",
     "YEAR_VALIDATORS",
     "Assessment",
+    "CalendarDay",
+    "DayKind",
+    "RepairApplication",
+    "RepairEvidence",
+    "RepairStatus",
     "AssessmentWindow",
     "CertificateState",
     "CreditEvent",

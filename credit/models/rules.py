@@ -72,6 +72,12 @@ class RuleSet(models.Model):
     publicity_days = models.PositiveSmallIntegerField(
         _("publicity days"), default=7, validators=[MinValueValidator(1)]
     )
+    repair_decision_days = models.PositiveSmallIntegerField(
+        _("credit repair decision days"),
+        default=5,
+        validators=[MinValueValidator(1)],
+        help_text=_("Working days the bureau has to decide a credit repair application."),
+    )
     frozen_at = models.DateTimeField(_("frozen"), null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -58,6 +58,17 @@ from .rule_sets import (
     rules_of,
 )
 
+# isort: split
+# After rule_sets: credit.publication, which repair uses, imports rule_set_freeze from here.
+from .repair import (
+    REPAIR_CHANGE_NOTE,
+    calendar_day_add,
+    calendar_day_delete,
+    repair_application_approve,
+    repair_application_file,
+    repair_application_refuse,
+)
+
 __all__ = [
     "CERTIFICATE_ISSUED_REASON",
     "CERTIFICATE_REVOKED_REASON",
@@ -99,6 +110,12 @@ __all__ = [
     "rating_run_resume",
     "rating_runs_reconcile",
     "rating_run_start",
+    "REPAIR_CHANGE_NOTE",
+    "calendar_day_add",
+    "calendar_day_delete",
+    "repair_application_approve",
+    "repair_application_file",
+    "repair_application_refuse",
     "rule_set_copy",
     "rule_set_create",
     "rule_set_for_year",

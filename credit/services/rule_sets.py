@@ -116,6 +116,7 @@ COPIED_FIELDS = (
     "threshold_b",
     "threshold_c",
     "publicity_days",
+    "repair_decision_days",
 )
 
 

@@ -117,6 +117,7 @@ def test_bureau_copies_and_edits_a_rule_set(client_of, bureau_user, db):
         "threshold_b": "81",
         "threshold_c": "60",
         "publicity_days": 10,
+        "repair_decision_days": 8,
         **{
             f"weight_{code}": "10"
             for code in (
@@ -132,7 +133,7 @@ def test_bureau_copies_and_edits_a_rule_set(client_of, bureau_user, db):
     response = client.post(reverse("credit:rule_set_edit", args=[new.pk]), data)
     assert response.status_code == 302
     new.refresh_from_db()
-    assert (new.min_indicators, new.threshold_a) == (3, Decimal("92"))
+    assert (new.min_indicators, new.threshold_a, new.repair_decision_days) == (3, Decimal("92"), 8)
     assert new.weights.get(indicator__code="quality").weight == Decimal("10")
     assert base.weights.get(indicator__code="quality").weight == Decimal("30")
 
