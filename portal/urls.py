@@ -43,5 +43,6 @@ urlpatterns = [
     path("credit/", include("credit.urls")),
     path("funds/", include("funds.urls")),
     path("proposals/", include("proposals.urls")),
+    path("supervision/", include("supervision.urls")),
     path("admin/", admin.site.urls),
 ]
