@@ -267,8 +267,9 @@ def public_firm_search(request: HttpRequest) -> HttpResponse:
 
 @rate_limit("public_pages")
 def public_firm_detail(request: HttpRequest, credit_code: str) -> HttpResponse:
-    from credit.selectors import public_grade_history  # credit depends on companies
+    from credit.listing import firm_public_record  # credit depends on companies
 
     firm = selectors.public_firm_get(credit_code=credit_code)
-    context = {"firm": firm, "credit_record": public_grade_history(firm_id=firm.pk)}
+    grades, listings = firm_public_record(firm_id=firm.pk)
+    context = {"firm": firm, "credit_record": grades, "listing_history": listings}
     return render(request, "companies/public_firm_detail.html", context)

@@ -23,10 +23,7 @@ from .models import (
     Assessment,
     CalendarDay,
     CreditEvent,
-    CreditNotice,
     DayKind,
-    NoticeKind,
-    NoticeStatus,
     Objection,
     ObjectionStatus,
     PublicationVersion,
@@ -131,8 +128,7 @@ def publish_credit_demo(*, year: int, user: User) -> PublicationVersion:
     """The year's lists as the seed's city published them the next spring: rated on 10 May,
     in publicity from 13 May for the rule set's days (one black-list firm objected and was
     answered), published on 21 May, the notices issued the same day with their rectification
-    deadline. Of the black-list firms one answered and was found rectified, one answered and
-    awaits the bureau's verdict, and the others have not answered: past their deadline."""
+    deadline (their answers, re-inspections and escalation: credit/demo_rectification.py)."""
     run = selectors.latest_finished_run(year=year)
     # The run was rated just now: its times move back with the story it tells.
     RatingRun.objects.filter(pk=run.pk).update(
@@ -159,21 +155,7 @@ def publish_credit_demo(*, year: int, user: User) -> PublicationVersion:
         bulk_create_with_history([objection], Objection, default_change_reason=DEMO_REASON)
     version = publication.publication_publish(user=user, publication=listed, now=_local(5, 21, 10))
     publication.notices_issue(user=user, publication=listed, now=_local(5, 21, 11))
-    notices = list(
-        CreditNotice.objects.filter(publication=listed, kind=NoticeKind.RECTIFICATION).order_by(
-            "firm__credit_code"
-        )
-    )
-    for notice, answered in zip(notices, (_local(6, 10, 15), _local(6, 18, 9)), strict=False):
-        # Written as they came: the demo has no account of these firms to answer with.
-        notice.response = "已完成整改：补充消防设施巡检记录，公开收费明细，业主投诉均已回访办结。"
-        notice.responded_at = answered
-        notice.status = NoticeStatus.ANSWERED
-        record_save(notice, user=None, reason=DEMO_REASON)
-    if notices:
-        publication.notice_close(
-            user=user, notice=notices[0], outcome=NoticeStatus.RECTIFIED, note="现场复查合格。"
-        )
+    # What followed the rectification notices: credit/demo_rectification.py.
     return version
 
 
@@ -309,3 +291,12 @@ def repair_step(ctx: DemoContext) -> None:
         f"/credit/redblack/2023/v2/); {firms[1].name} awaits the decision by "
         f"{waiting.decide_by} (/credit/repairs/{waiting.pk}/)."
     )
+
+
+# After the steps above: the declarations' and the rectification's steps are registered, and
+# so run, after them.
+from . import demo_declarations, demo_rectification  # noqa: E402,F401
+
+# isort: split
+# The 2022 pilot list, after the rest of the credit demo (credit/demo_listing.py).
+from . import demo_listing  # noqa: E402,F401

@@ -16,14 +16,19 @@ from portal import files, history, menu, workbench
 from portal.choices import Role
 from portal.scoping import is_signed_in
 
-from . import selectors
+from . import rectification, selectors
 from .choices import FROZEN_REASON, IMPORT_REASON, PUBLISHED_REASON, RUN_REASON
 from .models import (
     Assessment,
     CalendarDay,
+    CommendationPolicy,
     CreditCertificate,
     CreditEvent,
     CreditNotice,
+    Declaration,
+    DeclarationStatus,
+    KeySupervisionEntry,
+    NoticeRound,
     NoticeStatus,
     Objection,
     ObjectionStatus,
@@ -32,8 +37,10 @@ from .models import (
     RepairApplication,
     RepairStatus,
     RuleSet,
+    Summons,
 )
 from .services import certificates
+from .services import declarations as conduct
 from .services import repair as repairs
 
 # --- the landing page ------------------------------------------------------------------------
@@ -230,6 +237,58 @@ def repair_todos(user, today: dt.date):
     )
 
 
+def declaration_todos(user, today: dt.date):
+    """Good-conduct declarations the street or the bureau is to decide, red once past their
+    date (a street officer counts those of the firms serving a compound in the street)."""
+    if not conduct.can_review(user):
+        return
+    figures = conduct.declarations_awaiting_decision(user=user, today=today)
+    yield workbench.Todo(
+        label=_("Good-conduct declarations to decide"),
+        count=figures["count"],
+        overdue=figures["overdue"],
+        due=figures["first_due"],
+        url=f"{reverse('credit:declaration_list')}?{urlencode({'state': 'pending'})}",
+        order=17,
+    )
+
+
+def rectification_todos(user, today: dt.date):
+    """A delegated street's answers to re-inspect and notices past their deadline; a firm's
+    notices sent back to it (the bureau's items are in bureau_todos)."""
+    if not is_signed_in(user):
+        return
+    if user.role == Role.STREET:
+        waiting = rectification.notices_to_reinspect(user=user)
+        yield workbench.Todo(
+            label=_("Rectification answers to re-inspect"),
+            count=len(waiting),
+            url=_one_or_list([n.pk for n in waiting], "credit:notice_detail", "credit:notice_list"),
+            order=14,
+        )
+        late = rectification.street_notices_past_deadline(user=user, today=today)
+        yield workbench.Todo(
+            label=_("Delegated rectification notices past their deadline"),
+            count=len(late),
+            overdue=len(late),
+            due=late[0].deadline if late else None,
+            url=_notices_url(selectors.LATE_NOTICES),
+            order=13,
+        )
+    if user.role == Role.FIRM:
+        sent_back = rectification.notices_sent_back(user=user)
+        yield workbench.Todo(
+            label=_("Rectification notices sent back to answer again"),
+            count=len(sent_back),
+            overdue=sum(notice.deadline < today for notice in sent_back),
+            due=sent_back[0].deadline if sent_back else None,
+            url=_one_or_list(
+                [n.pk for n in sent_back], "credit:notice_detail", "credit:notice_list"
+            ),
+            order=10,
+        )
+
+
 # --- history labels --------------------------------------------------------------------------
 
 REASONS = {
@@ -286,7 +345,7 @@ def register() -> None:
     menu.register(
         gettext_lazy("Credit notices"),
         "credit:notice_list",
-        allowed=selectors.can_see_publications,
+        allowed=rectification.can_see_notices,
         group=menu.CREDIT,
         order=70,
     )
@@ -374,6 +433,17 @@ def register() -> None:
         width="col-lg-6",
     )
     workbench.register_todos(repair_todos)
+    workbench.register_todos(rectification_todos)
+    menu.register_public(gettext_lazy("Commended firms"), "credit:commendations", order=21)
+    menu.register_public(gettext_lazy("Key-supervision list"), "credit:key_supervision", order=22)
+    files.register(
+        "credit-notice-evidence",
+        rows=rectification.notice_evidence_for_user,
+        field="file",
+        name=lambda evidence: evidence.name,
+    )
+    for model in (NoticeRound, Summons, KeySupervisionEntry, CommendationPolicy):
+        history.register(model)
     files.register(
         "credit-repair",
         rows=repairs.repair_evidence_for_user,
@@ -382,5 +452,27 @@ def register() -> None:
     )
     history.register(RepairApplication, states=RepairStatus)
     history.register(CalendarDay)
+    menu.register(
+        gettext_lazy("Good-conduct declarations"),
+        "credit:declaration_list",
+        allowed=conduct.can_see_declarations,
+        group=menu.CREDIT,
+        order=73,
+    )
+    menu.register(
+        gettext_lazy("Our credit events"),
+        "credit:own_event_list",
+        allowed=conduct.is_firm_user,
+        group=menu.CREDIT,
+        order=74,
+    )
+    workbench.register_todos(declaration_todos)
+    files.register(
+        "credit-declaration",
+        rows=conduct.declaration_evidence_for_user,
+        field="file",
+        name=lambda evidence: evidence.name,
+    )
+    history.register(Declaration, states=DeclarationStatus)
     for model in {*REASONS, *STATES}:
         history.register(model, reasons=REASONS.get(model), states=STATES.get(model))

@@ -32,7 +32,6 @@ from .models import (
     ATTACHMENT_EXTENSIONS,
     CreditNotice,
     NoticeKind,
-    NoticeStatus,
     Objection,
     ObjectionAttachment,
     ObjectionStatus,
@@ -41,6 +40,8 @@ from .models import (
     PublicationVersion,
     Rating,
     RatingRun,
+    RepairApplication,
+    RepairStatus,
 )
 from .services import rule_set_freeze
 
@@ -113,9 +114,14 @@ def lists_content(
     *, year: int, run: RatingRun, number: int, published_at: dt.datetime, change_note: str
 ) -> dict:
     """The red list (grade A) and black list (grade D) of a run, in rank order, with each
-    firm's managed compounds counted now; one query whatever the number of firms."""
+    firm's managed compounds counted now; one query whatever the number of firms. A firm whose
+    credit repair (信用修复) of the year was approved stays off the black list."""
+    repaired = RepairApplication.objects.filter(
+        status=RepairStatus.APPROVED, publication__year=year
+    ).values("firm_id")
     rows = (
         Rating.objects.filter(run=run, grade__in=[Grade.A, Grade.D])
+        .exclude(grade=Grade.D, firm_id__in=repaired)
         .values("rank", "score", "grade", "vetoed", "firm__credit_code", "firm__name")
         .annotate(compounds=Count("firm__compounds"))
         .order_by(F("rank").asc(nulls_last=True), "firm__credit_code")
@@ -390,11 +396,18 @@ def notices_issue(
     now = now or timezone.now()
     deadline = timezone.localdate(now) + dt.timedelta(days=rectification_days())
     notices = []
-    for firm_id, grade, score in (
+    rows = list(
         Rating.objects.filter(run_id=version.run_id, grade__in=[Grade.A, Grade.D])
         .order_by("rank", "firm_id")
         .values_list("firm_id", "grade", "score")
-    ):
+    )
+    # Imported here: credit.rectification imports this module (check_attachment).
+    from .rectification import DEFAULT_MEASURES, findings_for
+
+    findings = findings_for(
+        year=publication.year, firm_ids=[row[0] for row in rows if row[1] == Grade.D]
+    )
+    for firm_id, grade, score in rows:
         kind = NoticeKind.COMMENDATION if grade == Grade.A else NoticeKind.RECTIFICATION
         if (firm_id, kind) in existing:
             continue
@@ -409,6 +422,8 @@ def notices_issue(
             issued_by=user,
             deadline=deadline if kind == NoticeKind.RECTIFICATION else None,
             extra_spot_checks=kind == NoticeKind.RECTIFICATION,
+            findings=findings.get(firm_id, "") if kind == NoticeKind.RECTIFICATION else "",
+            measures=DEFAULT_MEASURES if kind == NoticeKind.RECTIFICATION else "",
         )
         # The foreign keys come from the rows just read: validating them would cost a query each.
         notice.clean_fields(exclude=["publication", "version", "firm", "issued_by"])
@@ -417,60 +432,4 @@ def notices_issue(
     return len(notices)
 
 
-def _lock_notice(notice: CreditNotice) -> CreditNotice:
-    return CreditNotice.objects.select_for_update().get(pk=notice.pk)
-
-
-@transaction.atomic
-def notice_respond(
-    *, user: User, notice: CreditNotice, text: str, file: UploadedFile | None = None
-) -> CreditNotice:
-    """The firm answers its rectification notice (what it did, with a file); it may answer
-    again while the notice is open (the history keeps the earlier answer)."""
-    # Lock: the firm answering while the bureau closes the notice.
-    notice = _lock_notice(notice)
-    if user.role != Role.FIRM or notice.firm_id != user.firm_id:
-        raise _refuse(_("Only the firm the notice is addressed to may answer it."), "not_own")
-    if not notice.is_rectification:
-        raise _refuse(_("A commendation notice needs no answer."), "no_answer_needed")
-    if not notice.is_open:
-        raise _refuse(_("This notice is closed."), "closed")
-    text = (text or "").strip()
-    if not text:
-        raise _refuse(_("Say what was rectified."), "text_required", "text")
-    if file:
-        check_attachment(file, field="file")
-        notice.response_file = file
-    notice.response = text
-    notice.responded_by = user
-    notice.responded_at = timezone.now()
-    notice.status = NoticeStatus.ANSWERED
-    return record_save(notice, user=user)
-
-
-@transaction.atomic
-def notice_close(
-    *, user: User | None, notice: CreditNotice, outcome: str, note: str = ""
-) -> CreditNotice:
-    """The bureau closes a rectification notice as rectified, or as overdue once its deadline
-    has passed."""
-    _bureau_only(user)
-    # Lock: two clerks closing the same notice (or the firm answering) at once.
-    notice = _lock_notice(notice)
-    if not notice.is_rectification:
-        raise _refuse(_("Only a rectification notice is closed."), "not_rectification")
-    if not notice.is_open:
-        raise _refuse(_("This notice is closed already."), "closed")
-    if outcome == NoticeStatus.OVERDUE:
-        if timezone.localdate() <= notice.deadline:
-            raise _refuse(
-                _("The deadline (%(date)s) has not passed yet.") % {"date": notice.deadline},
-                "not_overdue",
-            )
-    elif outcome != NoticeStatus.RECTIFIED:
-        raise _refuse(_("Choose rectified or overdue."), "outcome", "outcome")
-    notice.status = outcome
-    notice.closing_note = (note or "").strip()
-    notice.closed_by = user
-    notice.closed_at = timezone.now()
-    return record_save(notice, user=user)
+# The firm's answer, the re-inspection and the escalation of a notice: credit/rectification.py.

@@ -477,7 +477,9 @@ def laggard_counts(*, year: int, level: str) -> dict[int, int]:
 def credit_events_list(
     *, year: int | None = None, firm_q: str = "", kind: str = ""
 ) -> QuerySet[CreditEvent]:
-    queryset = CreditEvent.objects.select_related("firm", "created_by")
+    queryset = CreditEvent.objects.select_related(
+        "firm", "created_by", "declaration", "rectification_notice"
+    )
     if year:
         queryset = queryset.filter(year=year)
     if firm_q:
@@ -691,6 +693,9 @@ def notices_for_user(*, user: User) -> QuerySet[CreditNotice]:
         return queryset
     if is_signed_in(user) and user.role == Role.FIRM:
         return queryset.filter(firm_id=user.firm_id)
+    # A street officer re-inspects the notices the bureau delegated to the street.
+    if is_signed_in(user) and user.role == Role.STREET and user.street_id:
+        return queryset.filter(delegated_street_id=user.street_id)
     return queryset.none()
 
 
@@ -706,7 +711,13 @@ def notices_in_state(
     (those of them past their deadline) or a NoticeStatus; all of them for "". Each is marked
     `past_deadline`."""
     waiting = Q(kind=NoticeKind.RECTIFICATION, status__in=OPEN_NOTICE_STATUSES)
-    late = waiting & Q(deadline__lt=today)
+    # Late: still waiting for the firm (issued or sent back) past the deadline; an answer
+    # waiting for its re-inspection is not the firm's delay.
+    late = Q(
+        kind=NoticeKind.RECTIFICATION,
+        status__in=[NoticeStatus.ISSUED, NoticeStatus.SENT_BACK],
+        deadline__lt=today,
+    )
     queryset = queryset.annotate(past_deadline=ExpressionWrapper(late, output_field=BooleanField()))
     if state == OPEN_NOTICES:
         return queryset.filter(waiting)
@@ -721,7 +732,9 @@ def notice_get_for_user(*, user: User, pk: int) -> CreditNotice:
     try:
         return (
             notices_for_user(user=user)
-            .select_related("issued_by", "responded_by", "closed_by")
+            .select_related(
+                "issued_by", "responded_by", "closed_by", "delegated_street", "deduction_event"
+            )
             .get(pk=pk)
         )
     except CreditNotice.DoesNotExist:
@@ -769,7 +782,7 @@ def publications_in_publicity() -> list[Publication]:
 def rectification_figures(*, today: dt.date) -> dict:
     """The open rectification notices: `late`, those past their deadline (the earliest of
     which is `first_late`), and `answered`, the answers awaiting the bureau's verdict."""
-    late = Q(deadline__lt=today)
+    late = Q(deadline__lt=today) & ~Q(status=NoticeStatus.ANSWERED)
     return CreditNotice.objects.filter(
         kind=NoticeKind.RECTIFICATION, status__in=OPEN_NOTICE_STATUSES
     ).aggregate(

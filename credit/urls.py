@@ -1,6 +1,16 @@
 from django.urls import path
 
-from .views import assessments, certificates, publication, redblack, repair, rule_sets, runs
+from .views import (
+    assessments,
+    certificates,
+    declarations,
+    notices,
+    publication,
+    redblack,
+    repair,
+    rule_sets,
+    runs,
+)
 
 app_name = "credit"
 
@@ -59,11 +69,31 @@ urlpatterns += [
     ),
     path("objections/<int:pk>/", publication.objection_detail, name="objection_detail"),
     path("objections/<int:pk>/answer/", publication.objection_answer, name="objection_answer"),
-    path("notices/", publication.notice_list, name="notice_list"),
+    path("notices/", notices.notice_list, name="notice_list"),
     path("notices/spot-checks/", publication.spot_check_list, name="spot_check_list"),
-    path("notices/<int:pk>/", publication.notice_detail, name="notice_detail"),
-    path("notices/<int:pk>/respond/", publication.notice_respond, name="notice_respond"),
-    path("notices/<int:pk>/close/", publication.notice_close, name="notice_close"),
+    path("notices/<int:pk>/", notices.notice_detail, name="notice_detail"),
+    path("notices/<int:pk>/respond/", notices.notice_respond, name="notice_respond"),
+    path("notices/<int:pk>/edit/", notices.notice_edit, name="notice_edit"),
+    path("notices/<int:pk>/delegate/", notices.notice_delegate, name="notice_delegate"),
+    path("notices/<int:pk>/reinspect/", notices.notice_reinspect, name="notice_reinspect"),
+    path("notices/<int:pk>/close/", notices.notice_close, name="notice_close"),
+    path("notices/<int:pk>/summons/", notices.summons_create, name="summons_create"),
+    path("summonses/<int:pk>/minutes/", notices.summons_minutes, name="summons_minutes"),
+    path(
+        "notices/<int:pk>/key-supervision/",
+        notices.key_supervision_add,
+        name="key_supervision_add",
+    ),
+    path("notices/<int:pk>/deduct/", notices.notice_deduct, name="notice_deduct"),
+    path(
+        "commendations/<int:year>/policy/",
+        notices.commendation_policy_edit,
+        name="commendation_policy",
+    ),
+    # Public: the key-supervision list and the commended firms.
+    path("key-supervision/", notices.key_supervision_list, name="key_supervision"),
+    path("commendations/", notices.commendation_list, name="commendations"),
+    path("commendations/<int:year>/", notices.commendation_list, name="commendation_year"),
     path("runs/<int:pk>/export.xlsx", publication.run_export_xlsx, name="run_export_xlsx"),
     # Public, stable addresses.
     path("redblack/", redblack.redblack_current, name="redblack"),
@@ -106,4 +136,22 @@ urlpatterns += [
     path("repairs/<int:pk>/refuse/", repair.repair_refuse, name="repair_refuse"),
     path("calendar/", repair.calendar_list, name="calendar_list"),
     path("calendar/<int:pk>/delete/", repair.calendar_delete, name="calendar_delete"),
+]
+
+# --- good-conduct declarations (良好行为申报); a firm's own credit events --------------------
+urlpatterns += [
+    path("declarations/", declarations.declaration_list, name="declaration_list"),
+    path("declarations/new/", declarations.declaration_create, name="declaration_create"),
+    path("declarations/<int:pk>/", declarations.declaration_detail, name="declaration_detail"),
+    path(
+        "declarations/<int:pk>/accept/",
+        declarations.declaration_accept,
+        name="declaration_accept",
+    ),
+    path(
+        "declarations/<int:pk>/refuse/",
+        declarations.declaration_refuse,
+        name="declaration_refuse",
+    ),
+    path("events/mine/", declarations.own_event_list, name="own_event_list"),
 ]

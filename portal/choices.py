@@ -11,3 +11,4 @@ class Role(models.TextChoices):
     ASSOCIATION = "association", _("Industry association")
     FIRM = "firm", _("Property firm")
     OWNERS_COMMITTEE = "owners_committee", _("Owners' committee")
+    DEPARTMENT = "department", _("Department")

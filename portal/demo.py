@@ -22,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.db import transaction
 from django.utils.module_loading import autodiscover_modules
@@ -71,7 +72,9 @@ STEPS: dict[str, DemoStep] = {}
 
 
 def demo_step(name: str) -> Callable[[DemoStep], DemoStep]:
-    """Register a step; steps run in the order they were registered."""
+    """Register a step; steps run app by app in the order of INSTALLED_APPS (a later app's
+    demo needs the earlier ones' rows, whatever imported its module first), and within an
+    app in the order they were registered."""
 
     def register(step: DemoStep) -> DemoStep:
         STEPS[name] = step
@@ -90,8 +93,10 @@ def load_demo(*, seed: int = DEMO_SEED) -> DemoContext | None:
         return None
     autodiscover_modules("demo")  # the apps' steps
     ctx = DemoContext(seed=seed)
+    app_order = {config.name: i for i, config in enumerate(apps.get_app_configs())}
+    steps = sorted(STEPS.values(), key=lambda step: app_order[step.__module__.split(".")[0]])
     with transaction.atomic():
-        for step in STEPS.values():
+        for step in steps:
             step(ctx)
     return ctx
 

@@ -36,12 +36,14 @@ class UserForm(forms.ModelForm):
             "community",
             "firm",
             "compound",
+            "department",
             "is_active",
         ]
         help_texts = {
             "role": _(
                 "Street officers need a street, community officers a community, firm users a firm, "
-                "owners' committees a compound; bureau and association accounts need none."
+                "owners' committees a compound, department accounts a department; bureau and "
+                "association accounts need none."
             )
         }
 

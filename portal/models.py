@@ -68,6 +68,25 @@ class Community(models.Model):
         return self.name
 
 
+class Department(models.Model):
+    """A department of the city (城管, 消防 …) that a street can blow the whistle to (吹哨)."""
+
+    name = models.CharField(_("name"), max_length=60, unique=True)
+    code = models.SlugField(_("code"), max_length=30, unique=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=100)
+    active = models.BooleanField(
+        _("active"), default=True, help_text=_("Only active departments can be whistled to.")
+    )
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+
+    def __str__(self) -> str:
+        return self.name
+
+
 # Which scope field each role is bound to; every other scope field stays empty.
 ROLE_SCOPE_FIELD: dict[str, str | None] = {
     Role.BUREAU: None,
@@ -76,8 +95,9 @@ ROLE_SCOPE_FIELD: dict[str, str | None] = {
     Role.COMMUNITY: "community",
     Role.FIRM: "firm",
     Role.OWNERS_COMMITTEE: "compound",
+    Role.DEPARTMENT: "department",
 }
-SCOPE_FIELDS = ("street", "community", "firm", "compound")
+SCOPE_FIELDS = ("street", "community", "firm", "compound", "department")
 
 
 class User(AbstractUser):
@@ -102,6 +122,14 @@ class User(AbstractUser):
         blank=True,
         verbose_name=_("compound"),
     )
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        verbose_name=_("department"),
+    )
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
     class Meta:
@@ -111,7 +139,7 @@ class User(AbstractUser):
             models.CheckConstraint(
                 name="user_scope_matches_role",
                 violation_error_message=_(
-                    "The role and its bound street, community, firm or compound do not match."
+                    "The role and its bound street, community, firm, compound or department do not match."
                 ),
                 condition=(
                     Q(
@@ -120,6 +148,7 @@ class User(AbstractUser):
                         community__isnull=True,
                         firm__isnull=True,
                         compound__isnull=True,
+                        department__isnull=True,
                     )
                     | Q(
                         role=Role.STREET,
@@ -127,6 +156,7 @@ class User(AbstractUser):
                         community__isnull=True,
                         firm__isnull=True,
                         compound__isnull=True,
+                        department__isnull=True,
                     )
                     | Q(
                         role=Role.COMMUNITY,
@@ -134,6 +164,7 @@ class User(AbstractUser):
                         community__isnull=False,
                         firm__isnull=True,
                         compound__isnull=True,
+                        department__isnull=True,
                     )
                     | Q(
                         role=Role.FIRM,
@@ -141,6 +172,7 @@ class User(AbstractUser):
                         community__isnull=True,
                         firm__isnull=False,
                         compound__isnull=True,
+                        department__isnull=True,
                     )
                     | Q(
                         role=Role.OWNERS_COMMITTEE,
@@ -148,6 +180,15 @@ class User(AbstractUser):
                         community__isnull=True,
                         firm__isnull=True,
                         compound__isnull=False,
+                        department__isnull=True,
+                    )
+                    | Q(
+                        role=Role.DEPARTMENT,
+                        street__isnull=True,
+                        community__isnull=True,
+                        firm__isnull=True,
+                        compound__isnull=True,
+                        department__isnull=False,
                     )
                 ),
             )

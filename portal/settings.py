@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "funds",
     "proposals",
     "supervision",
+    "cases",
 ]
 
 MIDDLEWARE = [

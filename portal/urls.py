@@ -44,5 +44,6 @@ urlpatterns = [
     path("funds/", include("funds.urls")),
     path("proposals/", include("proposals.urls")),
     path("supervision/", include("supervision.urls")),
+    path("cases/", include("cases.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -17,6 +17,13 @@ class CheckState(models.TextChoices):
     PASSED = "passed", _("Passed")
     ISSUES = "issues", _("Issues found")
     RECTIFICATION = "rectification", _("Rectification ordered")
+    ANSWERED = "answered", _("Rectification answered")
+    RECTIFIED = "rectified", _("Rectified")
+    DEDUCTED = "deducted", _("Credit deduction recorded")
+
+
+# The states in which the firm owes a rectification (answered: it waits on the reviewer).
+RECTIFYING_STATES = (CheckState.RECTIFICATION, CheckState.ANSWERED)
 
 
 class Outcome(models.TextChoices):
@@ -40,12 +47,20 @@ DEFAULT_CHECKS_PER_YEAR = {"A": 1, "B": 2, "C": 4, "D": 12}
 UNGRADED_AS = "C"
 INSPECTORS_PER_CHECK = 2
 PHOTO_EXTENSIONS = ("jpg", "jpeg", "png")
+# The files of a firm's answer: as the credit app's attachments.
+EVIDENCE_EXTENSIONS = ("pdf", "jpg", "jpeg", "png")
 MAX_PHOTOS = 6
 
 # The reasons the services record in the history; hooks.py gives them their labels.
 PLAN_PUBLISHED_REASON = "plan drawn and published"
 RESULT_RECORDED_REASON = "result recorded"
 RECTIFICATION_REASON = "rectification ordered"
+ANSWERED_REASON = "rectification answered"
+RECTIFIED_REASON = "rectification accepted"
+SENT_BACK_REASON = "rectification sent back"
+DEDUCTED_REASON = "credit deduction recorded"
+# The most points one spot check's deduction may take off a firm's record.
+DEDUCTION_MAX_POINTS = 10
 
 
 def photo_max_bytes() -> int:

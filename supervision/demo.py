@@ -4,7 +4,9 @@ red and black list, with a pass, a check that found issues and its rectification
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from portal.choices import Role
@@ -13,8 +15,8 @@ from portal.models import User
 from portal.services import record_save
 
 from . import services
-from .choices import CHECKLIST, Outcome
-from .models import Check
+from .choices import CHECKLIST, CheckState, Outcome
+from .models import Check, Plan
 
 # Inspectors beside the demo's street and community officers: bureau staff who do not sign in
 # (so that no compound lacks two inspectors from outside its street).
@@ -77,4 +79,94 @@ def supervision_step(ctx: DemoContext) -> None:
         f"supervision: spot-check plan {plan.name} drawn and published with "
         f"{plan.checks.count()} checks (/supervision/plans/); one passed, one found issues "
         "and its firm was ordered to rectify."
+    )
+
+
+# A one-page PDF: enough for the evidence link to open.
+DEMO_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
+ISSUES = "2号楼电梯维保记录缺失两个月，二次供水水箱清洗记录未公示。"
+MEASURES = "已补签电梯维保合同并补做两次维保，水箱已清洗消毒，检测报告在公示栏公示。"
+
+
+def _evidence(name: str) -> list[SimpleUploadedFile]:
+    return [SimpleUploadedFile(name, DEMO_PDF, content_type="application/pdf")]
+
+
+def _with_issues(check: Check, day: int) -> Check:
+    return services.check_record(
+        user=check.first_inspector,
+        check=check,
+        checklist={
+            **{code: True for code, _label in CHECKLIST},
+            "elevator_records": False,
+            "water_supply": False,
+        },
+        notes=ISSUES,
+        outcome=Outcome.ISSUES,
+        now=_at(day, 10),
+    )
+
+
+@demo_step("supervision-rectification")
+def rectification_step(ctx: DemoContext) -> None:
+    """The rectifications of the July 2024 plan in every state: accepted, answered again after
+    being sent back (awaiting review), turned into a credit deduction, and (beside the
+    supervision step's, long past its date) one the demo firm is to answer now."""
+    bureau = ctx.accounts[Role.BUREAU]
+    plan = Plan.objects.get(name="2024年7月")
+    firm_id = ctx.accounts[Role.FIRM].firm_id
+    open_checks = Check.objects.filter(plan=plan, state=CheckState.DRAWN).order_by(
+        "compound__code", "number"
+    )
+    others = list(open_checks.exclude(firm_id=firm_id)[:3])
+    if len(others) < 3:
+        return
+    rectified, sent_back, deducted = others
+    for check in others:
+        _with_issues(check, 11)
+    for check in (rectified, sent_back):
+        services.check_order_rectification(user=bureau, check=check, today=dt.date(2024, 7, 12))
+        services.check_rectification_answer(
+            user=None,  # the demo has no account of that firm: written as the system
+            check=check,
+            measures=MEASURES,
+            evidence=_evidence("整改报告.pdf"),
+            now=_at(25, 16),
+        )
+    services.check_rectification_accept(
+        user=rectified.second_inspector, check=rectified, now=_at(30, 9)
+    )
+    services.check_rectification_send_back(
+        user=bureau,
+        check=sent_back,
+        reasons="未附水箱清洗后的水质检测报告，请补充。",
+        now=_at(29, 11),
+    )
+    services.check_rectification_answer(
+        user=None,
+        check=sent_back,
+        measures=MEASURES + "已补充水质检测报告。",
+        evidence=_evidence("水质检测报告.pdf"),
+        now=timezone.make_aware(dt.datetime(2024, 8, 5, 10)),
+    )
+    services.check_record_deduction(
+        user=bureau, check=deducted, points=Decimal("2"), date=dt.date(2024, 7, 15)
+    )
+    own = open_checks.filter(firm_id=firm_id).first()
+    if own is not None:
+        _with_issues(own, 12)
+        services.check_order_rectification(
+            user=bureau, check=own, today=timezone.localdate() - dt.timedelta(days=3)
+        )
+    ctx.notes.append(
+        "supervision: rectifications of the plan's checks accepted "
+        f"(/supervision/checks/{rectified.pk}/), answered again after being sent back "
+        f"(/supervision/checks/{sent_back.pk}/), turned into a credit deduction "
+        f"(/supervision/checks/{deducted.pk}/)"
+        + (f", and one the demo firm is to answer (/supervision/checks/{own.pk}/)." if own else ".")
     )

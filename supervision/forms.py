@@ -2,16 +2,34 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from credit.forms.common import form_helper
+from credit.forms.publication import EvidenceFilesField
+
 from . import selectors
-from .choices import CHECKLIST, DEFAULT_CHECKS_PER_YEAR, Outcome
+from .choices import CHECKLIST, DEDUCTION_MAX_POINTS, DEFAULT_CHECKS_PER_YEAR, Outcome
 
 
 class InspectorField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj) -> str:
         return f"{obj} ({obj.get_role_display()}, {obj.scope_label})"
+
+    def _check_values(self, value):
+        # An id no database integer can hold is no choice: refused here, not as a 500.
+        for pk in value:
+            text = str(pk)
+            if not (text.isascii() and text.isdigit() and int(text) < 2**63):
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)
 
 
 class PlanForm(forms.Form):
@@ -100,3 +118,43 @@ class ResultForm(forms.Form):
 
     def checklist(self) -> dict[str, bool]:
         return {code: self.cleaned_data.get(code, False) for code, _label in CHECKLIST}
+
+
+class RectificationAnswerForm(forms.Form):
+    measures = forms.CharField(
+        label=_("What your firm did"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    files = EvidenceFilesField(label=_("Evidence"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = form_helper()
+
+
+class SendBackForm(forms.Form):
+    reasons = forms.CharField(
+        label=_("Reasons"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The firm reads them and answers again, by the same date."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = form_helper()
+
+
+class DeductionForm(forms.Form):
+    points = forms.DecimalField(
+        label=_("Points deducted"),
+        min_value=Decimal("0.01"),
+        max_value=DEDUCTION_MAX_POINTS,
+        max_digits=4,
+        decimal_places=2,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = form_helper()

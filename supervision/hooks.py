@@ -15,9 +15,13 @@ from portal.scoping import is_signed_in
 
 from . import selectors
 from .choices import (
+    ANSWERED_REASON,
+    DEDUCTED_REASON,
     PLAN_PUBLISHED_REASON,
     RECTIFICATION_REASON,
+    RECTIFIED_REASON,
     RESULT_RECORDED_REASON,
+    SENT_BACK_REASON,
     CheckState,
     PlanStatus,
 )
@@ -30,9 +34,15 @@ def _one_or_list(pks: list[int]) -> str:
     return reverse("supervision:check_list")
 
 
+def _first_or_list(count: int, first: int | None) -> str:
+    return _one_or_list([first] if count == 1 else [])
+
+
 def spot_check_todos(user, today: dt.date):
-    """Inspectors: their checks to record (by the plan's end). Bureau: checks that found
-    issues, awaiting a rectification order. Firm: rectifications ordered after a check."""
+    """Inspectors: their checks to record (by the plan's end) and the firms' rectifications
+    of their checks to review (the bureau: all of them). Bureau: checks that found issues,
+    awaiting a rectification order, and rectifications past their date (red). Firm:
+    rectifications ordered after a check (or sent back)."""
     if not is_signed_in(user):
         return
     if selectors.may_inspect(user):
@@ -46,12 +56,34 @@ def spot_check_todos(user, today: dt.date):
             order=30,
         )
     if selectors.can_plan(user):
-        pks = list(selectors.checks_awaiting_rectification_order().values_list("pk", flat=True))
+        figures = selectors.bureau_check_figures(today=today)
         yield workbench.Todo(
             label=_("Spot checks with issues: order the firm to rectify"),
+            count=figures["issues"],
+            url=_first_or_list(figures["issues"], figures["first_issues"]),
+            order=31,
+        )
+        yield workbench.Todo(
+            label=_("Spot-check rectifications to review"),
+            count=figures["answered"],
+            url=_first_or_list(figures["answered"], figures["first_answered"]),
+            order=33,
+        )
+        yield workbench.Todo(
+            label=_("Spot-check rectifications past their deadline"),
+            count=figures["late"],
+            overdue=figures["late"],
+            due=figures["late_due"],
+            url=_first_or_list(figures["late"], figures["first_late"]),
+            order=34,
+        )
+    elif selectors.may_inspect(user):
+        pks = list(selectors.rectifications_to_review(user=user).values_list("pk", flat=True))
+        yield workbench.Todo(
+            label=_("Spot-check rectifications to review"),
             count=len(pks),
             url=_one_or_list(pks),
-            order=31,
+            order=33,
         )
     if user.role == Role.FIRM:
         rows = list(
@@ -92,11 +124,21 @@ def register() -> None:
         reasons={PLAN_PUBLISHED_REASON: gettext_lazy("drawn and published")},
         states=PlanStatus,
     )
+    files.register(
+        "spot-check-rectification",
+        rows=selectors.rectification_evidence_for_user,
+        field="file",
+        name=lambda evidence: evidence.name,
+    )
     history.register(
         Check,
         reasons={
             RESULT_RECORDED_REASON: gettext_lazy("result recorded"),
             RECTIFICATION_REASON: gettext_lazy("rectification ordered"),
+            ANSWERED_REASON: gettext_lazy("rectification answered"),
+            RECTIFIED_REASON: gettext_lazy("rectification accepted"),
+            SENT_BACK_REASON: gettext_lazy("rectification sent back"),
+            DEDUCTED_REASON: gettext_lazy("credit deduction recorded"),
         },
         states=CheckState,
     )

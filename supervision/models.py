@@ -10,7 +10,15 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .choices import DEFAULT_CHECKS_PER_YEAR, PHOTO_EXTENSIONS, CheckState, Outcome, PlanStatus
+from .choices import (
+    DEFAULT_CHECKS_PER_YEAR,
+    EVIDENCE_EXTENSIONS,
+    PHOTO_EXTENSIONS,
+    RECTIFYING_STATES,
+    CheckState,
+    Outcome,
+    PlanStatus,
+)
 from .draw import months_between
 
 PER_YEAR_VALIDATORS = [MaxValueValidator(52)]
@@ -167,6 +175,38 @@ class Check(models.Model):
         related_name="spot_checks",
         verbose_name=_("credit notice"),
     )
+    # The firm's answer to the rectification order, and the review of it.
+    measures = models.TextField(_("rectification measures"), blank=True, max_length=5000)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("answered by"),
+    )
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    # The reasons of the last sending back (kept once accepted: the history has every one).
+    review_reasons = models.TextField(_("reasons for sending back"), blank=True, max_length=5000)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    # The deduction the bureau recorded for what the check found (the event knows nothing of
+    # the check: its reason names it).
+    credit_event = models.OneToOneField(
+        "credit.CreditEvent",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="spot_check",
+        verbose_name=_("credit event"),
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -193,6 +233,14 @@ class Check(models.Model):
     def inspector_ids(self) -> set[int]:
         return {self.first_inspector_id, self.second_inspector_id}
 
+    @property
+    def is_rectifying(self) -> bool:
+        return self.state in RECTIFYING_STATES
+
+    def is_late(self, today) -> bool:
+        """Past its rectification date with the rectification not accepted."""
+        return self.is_rectifying and self.rectify_by is not None and self.rectify_by < today
+
 
 class CheckPhoto(models.Model):
     """A photo (JPG or PNG) an inspector took on site."""
@@ -218,6 +266,35 @@ class CheckPhoto(models.Model):
         ordering = ["check_row", "pk"]
         verbose_name = _("spot-check photo")
         verbose_name_plural = _("spot-check photos")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RectificationEvidence(models.Model):
+    """A file (pdf, jpg, png) of a firm's answer to a spot check's rectification order."""
+
+    check_row = models.ForeignKey(
+        Check,
+        on_delete=models.CASCADE,
+        related_name="rectification_evidence",
+        verbose_name=_("spot check"),
+        db_column="check_id",
+    )
+    file = models.FileField(
+        _("file"),
+        upload_to="supervision/rectification/%Y/",
+        max_length=200,
+        validators=[FileExtensionValidator(EVIDENCE_EXTENSIONS)],
+    )
+    name = models.CharField(_("file name"), max_length=200)
+    size = models.PositiveIntegerField(_("size"))
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["check_row", "pk"]
+        verbose_name = _("rectification evidence")
+        verbose_name_plural = _("rectification evidence")
 
     def __str__(self) -> str:
         return self.name

@@ -3,7 +3,7 @@ record which check."""
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Min, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -15,8 +15,8 @@ from portal.choices import Role
 from portal.models import User
 from portal.scoping import CITY_WIDE_READERS, is_bureau, is_signed_in
 
-from .choices import CheckState, PlanStatus
-from .models import Check, CheckPhoto, Plan
+from .choices import RECTIFYING_STATES, CheckState, PlanStatus
+from .models import Check, CheckPhoto, Plan, RectificationEvidence
 
 INSPECTOR_ROLES = (Role.BUREAU, Role.STREET, Role.COMMUNITY)
 
@@ -228,3 +228,65 @@ def checks_awaiting_rectification_order() -> QuerySet[Check]:
 
 def rectifications_for_firm(*, user) -> QuerySet[Check]:
     return _published(Check.objects.filter(firm_id=user.firm_id, state=CheckState.RECTIFICATION))
+
+
+# --- rectification to the end ----------------------------------------------------------------
+
+
+def can_review_rectification(user, check: Check) -> bool:
+    """The bureau, or one of the check's two inspectors."""
+    return is_bureau(user) or (is_signed_in(user) and user.pk in check.inspector_ids())
+
+
+def can_answer_rectification(user, check: Check) -> bool:
+    """The managing firm, while the rectification is ordered (again, when sent back)."""
+    return (
+        is_signed_in(user)
+        and user.role == Role.FIRM
+        and user.firm_id == check.firm_id
+        and check.state == CheckState.RECTIFICATION
+    )
+
+
+def can_deduct(user, check: Check, today) -> bool:
+    """The bureau's other answer to issues found: at once, or once the rectification is late."""
+    return is_bureau(user) and (check.state == CheckState.ISSUES or check.is_late(today))
+
+
+def rectifications_to_review(*, user) -> QuerySet[Check]:
+    """Answered rectifications: all for the bureau, an inspector's own checks otherwise."""
+    queryset = _published(Check.objects.filter(state=CheckState.ANSWERED))
+    if is_bureau(user):
+        return queryset
+    if may_inspect(user):
+        return queryset.filter(_inspector(user))
+    return queryset.none()
+
+
+def rectification_evidence_for_user(*, user) -> QuerySet[RectificationEvidence]:
+    """The files of the firms' answers, to whoever may read the check (portal/files.py)."""
+    return RectificationEvidence.objects.filter(
+        check_row__in=checks_for_user(user=user).values("pk")
+    )
+
+
+def check_history(check: Check) -> QuerySet:
+    return check.history.select_related("history_user").order_by("-history_date", "-history_id")
+
+
+def bureau_check_figures(*, today) -> dict:
+    """The bureau's spot-check to-dos in one query: checks with issues awaiting an order,
+    answers to review, rectifications late; each count with its smallest id (the one page
+    to open when it is alone) and the earliest late date."""
+    issues = Q(state=CheckState.ISSUES)
+    answered = Q(state=CheckState.ANSWERED)
+    late = Q(state__in=RECTIFYING_STATES, rectify_by__lt=today)
+    return _published(Check.objects.all()).aggregate(
+        issues=Count("pk", filter=issues),
+        first_issues=Min("pk", filter=issues),
+        answered=Count("pk", filter=answered),
+        first_answered=Min("pk", filter=answered),
+        late=Count("pk", filter=late),
+        first_late=Min("pk", filter=late),
+        late_due=Min("rectify_by", filter=late),
+    )

@@ -7,6 +7,7 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Sequence
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -15,19 +16,28 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from credit.choices import EventKind
+from credit.publication import check_attachment, max_attachments
+from credit.services.events import credit_event_create
+from portal.choices import Role
 from portal.models import User
 from portal.services import record_save
 
 from . import draw as draw_rules
 from . import selectors
 from .choices import (
+    ANSWERED_REASON,
     CHECKLIST,
+    DEDUCTED_REASON,
+    DEDUCTION_MAX_POINTS,
     INSPECTORS_PER_CHECK,
     MAX_PHOTOS,
     PHOTO_EXTENSIONS,
     PLAN_PUBLISHED_REASON,
     RECTIFICATION_REASON,
+    RECTIFIED_REASON,
     RESULT_RECORDED_REASON,
+    SENT_BACK_REASON,
     UNGRADED_AS,
     CheckState,
     Outcome,
@@ -35,7 +45,7 @@ from .choices import (
     photo_max_bytes,
     rectification_days,
 )
-from .models import Check, CheckPhoto, Plan
+from .models import Check, CheckPhoto, Plan, RectificationEvidence
 
 DOCUMENT_FORMAT = 1
 # The first bytes of the accepted photo types: a renamed file of another kind is refused.
@@ -295,3 +305,145 @@ def check_order_rectification(*, user: User, check: Check, today: dt.date | None
     check.rectification_ordered_by = user
     check.credit_notice = selectors.open_rectification_notice(firm_id=check.firm_id)
     return record_save(check, user=user, reason=RECTIFICATION_REASON)
+
+
+# --- rectification to the end ----------------------------------------------------------------
+
+
+def _lock_check(check: Check) -> Check:
+    # Lock: the firm answering while a reviewer decides, or two reviewers at once.
+    return (
+        Check.objects.select_for_update(of=("self",))
+        .select_related("plan", "compound", "firm")
+        .get(pk=check.pk)
+    )
+
+
+@transaction.atomic
+def check_rectification_answer(
+    *,
+    user: User | None,
+    check: Check,
+    measures: str,
+    evidence: Sequence[UploadedFile] = (),
+    now: dt.datetime | None = None,
+) -> Check:
+    """The managing firm says what it did, with evidence files; the bureau or the check's
+    inspectors review it. A late answer is taken: the check stays flagged past its date.
+    `user` None: written by the system (the demo, for a firm without an account)."""
+    check = _lock_check(check)
+    if user is not None and not (user.role == Role.FIRM and user.firm_id == check.firm_id):
+        raise _refuse(
+            _("Only the firm managing the compound may answer its rectification."), "not_firm"
+        )
+    if check.state != CheckState.RECTIFICATION:
+        raise _refuse(_("No rectification of this check awaits your answer."), "not_ordered")
+    measures = (measures or "").strip()
+    if not measures:
+        raise _refuse(_("Say what your firm did to rectify."), "measures_required", "measures")
+    if not evidence:
+        raise _refuse(_("Attach at least one file showing the rectification."), "no_file", "files")
+    if len(evidence) > max_attachments():
+        raise _refuse(
+            _("At most %(n)s files.") % {"n": max_attachments()}, "too_many_files", "files"
+        )
+    for upload in evidence:
+        check_attachment(upload, field="files")
+    check.measures = measures
+    check.state = CheckState.ANSWERED
+    check.answered_by = user
+    check.answered_at = now or timezone.now()
+    record_save(check, user=user, reason=ANSWERED_REASON)
+    for upload in evidence:
+        row = RectificationEvidence(
+            check_row=check, file=upload, name=upload.name[:200], size=upload.size
+        )
+        row.full_clean(exclude=["check_row"])
+        row.save()
+    return check
+
+
+def _lock_answered(*, user: User, check: Check) -> Check:
+    check = _lock_check(check)
+    if not selectors.can_review_rectification(user, check):
+        raise _refuse(
+            _("Only the bureau or the check's inspectors may review its rectification."),
+            "not_reviewer",
+        )
+    if check.state != CheckState.ANSWERED:
+        raise _refuse(_("No answer of the firm awaits review."), "not_answered")
+    return check
+
+
+@transaction.atomic
+def check_rectification_accept(
+    *, user: User, check: Check, now: dt.datetime | None = None
+) -> Check:
+    """The bureau or one of the inspectors accepts the firm's rectification."""
+    check = _lock_answered(user=user, check=check)
+    check.state = CheckState.RECTIFIED
+    check.reviewed_by = user
+    check.reviewed_at = now or timezone.now()
+    return record_save(check, user=user, reason=RECTIFIED_REASON)
+
+
+@transaction.atomic
+def check_rectification_send_back(
+    *, user: User, check: Check, reasons: str, now: dt.datetime | None = None
+) -> Check:
+    """Sent back with reasons: the firm is to answer again, by the same date."""
+    reasons = (reasons or "").strip()
+    if not reasons:
+        raise _refuse(_("Give the reasons for sending the answer back."), "reasons", "reasons")
+    check = _lock_answered(user=user, check=check)
+    check.state = CheckState.RECTIFICATION
+    check.review_reasons = reasons
+    check.reviewed_by = user
+    check.reviewed_at = now or timezone.now()
+    return record_save(check, user=user, reason=SENT_BACK_REASON)
+
+
+def deduction_reason(check: Check, *, late: bool) -> str:
+    """The deduction's reason names the check: plan, compound and what was found. In the
+    city's language: it is part of the firm's record, which the public lists quote."""
+    compound = check.compound
+    found = "逾期未完成整改" if late else "发现问题"
+    return f"双随机抽查（{check.plan.name}，{compound.name} {compound.code}）{found}"[:500]
+
+
+@transaction.atomic
+def check_record_deduction(
+    *,
+    user: User,
+    check: Check,
+    points: Decimal,
+    date: dt.date | None = None,
+) -> Check:
+    """Instead of (or after an unfulfilled) rectification, the bureau records a deduction
+    credit event of the firm for what the check found, linked from the check."""
+    _bureau_only(user)
+    check = _lock_check(check)
+    date = date or timezone.localdate()
+    late = check.is_late(date)
+    if not (check.state == CheckState.ISSUES or late):
+        raise _refuse(
+            _("A deduction follows issues found, or a rectification not accepted by its date."),
+            "not_deductible",
+        )
+    if not (Decimal("0") < points <= DEDUCTION_MAX_POINTS):
+        raise _refuse(
+            _("The points lie above 0 and at most %(max)s.") % {"max": DEDUCTION_MAX_POINTS},
+            "points",
+            "points",
+        )
+    check.credit_event = credit_event_create(
+        user=user,
+        year=date.year,
+        firm=check.firm,
+        kind=EventKind.DEDUCTION,
+        points=points,
+        date=date,
+        reason=deduction_reason(check, late=late),
+    )
+    check.state = CheckState.DEDUCTED
+    return record_save(check, user=user, reason=DEDUCTED_REASON)

@@ -16,4 +16,8 @@ urlpatterns = [
     path("checks/<int:pk>/", views.check_detail, name="check_detail"),
     path("checks/<int:pk>/record/", views.check_record, name="check_record"),
     path("checks/<int:pk>/rectify/", views.check_rectify, name="check_rectify"),
+    path("checks/<int:pk>/answer/", views.check_answer, name="check_answer"),
+    path("checks/<int:pk>/accept/", views.check_accept, name="check_accept"),
+    path("checks/<int:pk>/send-back/", views.check_send_back, name="check_send_back"),
+    path("checks/<int:pk>/deduct/", views.check_deduct, name="check_deduct"),
 ]

@@ -12,14 +12,17 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from credit import selectors as credit_selectors
+from portal.choices import Role
 from portal.web import add_service_errors, bureau_required
 
 from . import selectors, services
 from .choices import CHECKLIST, CheckState
-from .forms import PlanForm, ResultForm
+from .forms import DeductionForm, PlanForm, RectificationAnswerForm, ResultForm, SendBackForm
 
 CHECKS_PER_PAGE = 50
 SCRIPT = Path(settings.BASE_DIR) / "scripts" / "spot_check_draw.py"
@@ -88,6 +91,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "readable": readable,
             "can_plan": selectors.can_plan(request.user),
             "pool": selectors.plan_pool(plan) if not plan.is_published else None,
+            "today": timezone.localdate(),
         },
     )
 
@@ -173,6 +177,7 @@ def check_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def check_detail(request: HttpRequest, pk: int) -> HttpResponse:
     check = selectors.check_get_for_user(user=request.user, pk=pk)
+    today = timezone.localdate()
     labels = dict(CHECKLIST)
     return render(
         request,
@@ -186,6 +191,18 @@ def check_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_record": selectors.can_record(request.user, check),
             "can_rectify": selectors.can_plan(request.user) and check.state == CheckState.ISSUES,
             "notice_visible": selectors.can_read_notices(request.user),
+            "today": today,
+            "late": check.is_late(today),
+            "evidence": check.rectification_evidence.all(),
+            "can_answer": selectors.can_answer_rectification(request.user, check),
+            "can_review": check.state == CheckState.ANSWERED
+            and selectors.can_review_rectification(request.user, check),
+            "can_deduct": selectors.can_deduct(request.user, check, today),
+            "send_back_form": SendBackForm(),
+            "deduction_form": DeductionForm(),
+            "event_visible": credit_selectors.can_read_ratings(request.user),
+            "can_see_own_events": request.user.role == Role.FIRM,
+            "history": selectors.check_history(check),
         },
     )
 
@@ -224,4 +241,87 @@ def check_rectify(request: HttpRequest, pk: int) -> HttpResponse:
         _refusal(request, exc)
     else:
         messages.success(request, _("The firm was ordered to rectify."))
+    return redirect("supervision:check_detail", pk=check.pk)
+
+
+# --- rectification to the end ----------------------------------------------------------------
+
+
+@login_required
+def check_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    """The managing firm answers the rectification order with measures and evidence."""
+    check = selectors.check_get_for_user(user=request.user, pk=pk)
+    if not selectors.can_answer_rectification(request.user, check):
+        raise Http404(_("No rectification of this check awaits your answer."))
+    form = RectificationAnswerForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.check_rectification_answer(
+                user=request.user,
+                check=check,
+                measures=form.cleaned_data["measures"],
+                evidence=form.cleaned_data["files"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Your answer was sent for review."))
+            return redirect("supervision:check_detail", pk=check.pk)
+    return render(request, "supervision/check_answer.html", {"check": check, "form": form})
+
+
+@login_required
+@require_POST
+def check_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    check = selectors.check_get_for_user(user=request.user, pk=pk)
+    if not selectors.can_review_rectification(request.user, check):
+        raise Http404
+    try:
+        services.check_rectification_accept(user=request.user, check=check)
+    except ValidationError as exc:
+        _refusal(request, exc)
+    else:
+        messages.success(request, _("The rectification was accepted."))
+    return redirect("supervision:check_detail", pk=check.pk)
+
+
+@login_required
+@require_POST
+def check_send_back(request: HttpRequest, pk: int) -> HttpResponse:
+    check = selectors.check_get_for_user(user=request.user, pk=pk)
+    if not selectors.can_review_rectification(request.user, check):
+        raise Http404
+    form = SendBackForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the reasons for sending the answer back."))
+        return redirect("supervision:check_detail", pk=check.pk)
+    try:
+        services.check_rectification_send_back(
+            user=request.user, check=check, reasons=form.cleaned_data["reasons"]
+        )
+    except ValidationError as exc:
+        _refusal(request, exc)
+    else:
+        messages.success(request, _("The answer was sent back to the firm."))
+    return redirect("supervision:check_detail", pk=check.pk)
+
+
+@bureau_required
+@require_POST
+def check_deduct(request: HttpRequest, pk: int) -> HttpResponse:
+    check = selectors.check_get_for_user(user=request.user, pk=pk)
+    form = DeductionForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+        return redirect("supervision:check_detail", pk=check.pk)
+    try:
+        services.check_record_deduction(
+            user=request.user, check=check, points=form.cleaned_data["points"]
+        )
+    except ValidationError as exc:
+        _refusal(request, exc)
+    else:
+        messages.success(request, _("The deduction was recorded on the firm's credit record."))
     return redirect("supervision:check_detail", pk=check.pk)

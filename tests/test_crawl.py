@@ -15,7 +15,8 @@ from tests.crawl import crawl
 from tests.demo import load_demo_for_tests
 from tests.signin import code_now, verified_login
 
-ROLES = ["bureau", "street", "community", "association", "firm", "committee"]
+# A department's account is named after its department (one per department in the demo).
+ROLES = ["bureau", "street", "community", "association", "firm", "committee", "dept_chengguan"]
 # The bureau's workbench is the busiest: coverage (14), grades and every app's to-dos; the
 # count stays the same whatever the size of the city (a query per card or source).
 LANDING_MAX_QUERIES = 35  # measured on the demo: bureau 27, firm 18, street 17
@@ -73,6 +74,25 @@ def test_the_public_finds_the_published_red_and_black_list_of_2023(demo_city, db
     assert lists["version"] == 2 and lists["change_note"] == "信用修复"
     for firm in lists["red_list"][:3] + lists["black_list"][:3]:
         assert firm["name"] in page
+
+
+def test_the_public_lists_say_why_and_until_when_on_the_demo(demo_city, db):
+    """The 2022 pilot list's veto lasts two years' publications: the 2023 page still lists
+    the firm; the firm repaired in 2024 shows its repair, not a black listing."""
+    from credit.models import RepairApplication
+
+    client = Client()
+    page = client.get(reverse("credit:redblack")).content.decode()
+    carried = page[page.index('id="carried-list"') :]
+    assert "一票否决" in carried and "2024年度名单发布之日" in carried
+    assert client.get(reverse("credit:redblack_year", args=[2022])).status_code == 200
+    repaired = RepairApplication.objects.filter(status="approved").select_related("firm").get()
+    firm_page = client.get(
+        reverse("companies:public_firm_detail", args=[repaired.firm.credit_code])
+    )
+    (listing,) = firm_page.context["listing_history"]
+    assert listing.repaired and listing.year == 2023
+    assert "信用修复" in firm_page.content.decode()
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -51,7 +51,16 @@ from django.urls.exceptions import Resolver404
 from tests.demo import load_demo_for_tests
 from tests.signin import verified_login
 
-VISITORS = ["anonymous", "bureau", "street", "community", "association", "firm", "committee"]
+VISITORS = [
+    "anonymous",
+    "bureau",
+    "street",
+    "community",
+    "association",
+    "firm",
+    "committee",
+    "dept_chengguan",
+]
 LONG = "长" * 100_000
 # In an address the same length, mostly ASCII: a page writes its address into its links
 # (sorting, paging, ?next=), and "长" percent-encoded is nine bytes.

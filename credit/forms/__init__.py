@@ -11,9 +11,7 @@ from .assessments import (
     WindowOpenForm,
 )
 from .publication import (
-    NoticeCloseForm,
     NoticeFilterForm,
-    NoticeResponseForm,
     ObjectionAnswerForm,
     ObjectionForm,
     PublicationCreateForm,
@@ -27,9 +25,7 @@ __all__ = [
     "CreditEventFilterForm",
     "CreditEventForm",
     "GridFilterForm",
-    "NoticeCloseForm",
     "NoticeFilterForm",
-    "NoticeResponseForm",
     "ObjectionAnswerForm",
     "ObjectionForm",
     "PublicationCreateForm",

@@ -77,30 +77,35 @@ class MultipleFileField(forms.FileField):
         return [super().clean(data, initial)] if data else []
 
 
-class ObjectionForm(forms.Form):
-    text = forms.CharField(
-        label=_("your objection"), max_length=5000, widget=forms.Textarea(attrs={"rows": 6})
-    )
-    attachments = MultipleFileField(
-        label=_("attachments"),
-        required=False,
-        help_text=_("PDF, JPG or PNG files."),
-    )
+class EvidenceFilesField(MultipleFileField):
+    """Evidence: PDF, JPG or PNG files, at most CREDIT_MAX_ATTACHMENTS, each within the size
+    limit (check_attachment); the one field of every form that takes evidence files."""
 
     def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("help_text", _("PDF, JPG or PNG files."))
         super().__init__(*args, **kwargs)
-        self.helper = form_helper()
 
-    def clean_attachments(self) -> list:
-        files = self.cleaned_data.get("attachments") or []
+    def clean(self, data, initial=None) -> list:
+        files = super().clean(data, initial)
         if len(files) > max_attachments():
             raise forms.ValidationError(_("At most %(n)s files.") % {"n": max_attachments()})
         for upload in files:
             try:
-                check_attachment(upload)
+                check_attachment(upload, field="")
             except ValidationError as exc:
-                raise forms.ValidationError(exc.message_dict["attachments"]) from None
+                raise forms.ValidationError(exc.messages) from None
         return files
+
+
+class ObjectionForm(forms.Form):
+    text = forms.CharField(
+        label=_("your objection"), max_length=5000, widget=forms.Textarea(attrs={"rows": 6})
+    )
+    attachments = EvidenceFilesField(label=_("attachments"), required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = form_helper()
 
 
 class ObjectionAnswerForm(forms.Form):
@@ -129,47 +134,7 @@ class ObjectionAnswerForm(forms.Form):
         return cleaned
 
 
-class NoticeResponseForm(forms.Form):
-    text = forms.CharField(
-        label=_("what was rectified"), max_length=5000, widget=forms.Textarea(attrs={"rows": 5})
-    )
-    file = forms.FileField(
-        label=_("attachment"),
-        required=False,
-        help_text=_("PDF, JPG or PNG files."),
-        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
-    )
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.helper = form_helper()
-
-    def clean_file(self):
-        upload = self.cleaned_data.get("file")
-        if upload:
-            try:
-                check_attachment(upload, field="file")
-            except ValidationError as exc:
-                raise forms.ValidationError(exc.message_dict["file"]) from None
-        return upload
-
-
-class NoticeCloseForm(forms.Form):
-    outcome = forms.ChoiceField(
-        label=_("outcome"),
-        choices=[
-            (NoticeStatus.RECTIFIED, NoticeStatus.RECTIFIED.label),
-            (NoticeStatus.OVERDUE, NoticeStatus.OVERDUE.label),
-        ],
-        widget=forms.RadioSelect,
-    )
-    note = forms.CharField(
-        label=_("note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
-    )
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.helper = form_helper()
+# The forms of the notices after their issue: credit/forms/notices.py.
 
 
 class NoticeFilterForm(forms.Form):

@@ -4,13 +4,11 @@ credit.services.repair."""
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from ..models import DayKind, RepairStatus
-from ..publication import check_attachment, max_attachments
 from .common import form_helper
-from .publication import MultipleFileField
+from .publication import EvidenceFilesField
 
 
 class RepairApplicationForm(forms.Form):
@@ -19,25 +17,11 @@ class RepairApplicationForm(forms.Form):
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 6}),
     )
-    files = MultipleFileField(
-        label=_("evidence"),
-        help_text=_("PDF, JPG or PNG files."),
-    )
+    files = EvidenceFilesField(label=_("evidence"))
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.helper = form_helper()
-
-    def clean_files(self) -> list:
-        files = self.cleaned_data.get("files") or []
-        if len(files) > max_attachments():
-            raise forms.ValidationError(_("At most %(n)s files.") % {"n": max_attachments()})
-        for upload in files:
-            try:
-                check_attachment(upload, field="files")
-            except ValidationError as exc:
-                raise forms.ValidationError(exc.message_dict["files"]) from None
-        return files
 
 
 class RepairRefuseForm(forms.Form):

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Indicator, RuleSet
+from ..models.rules import VETO_LISTING_YEARS_MAX
 from .common import form_helper, year_field
 
 # The longest publicity (公示) a rule set may ask for; the columns would take 32,767 days, and
@@ -56,6 +57,7 @@ class RuleSetForm(forms.ModelForm):
             "threshold_c",
             "publicity_days",
             "repair_decision_days",
+            "veto_listing_years",
         ]
 
     def __init__(
@@ -77,6 +79,7 @@ class RuleSetForm(forms.ModelForm):
         # A model form bounds these below only: above, only the column's type would.
         _at_most(self.fields["publicity_days"], PUBLICITY_DAYS_MAX)
         _at_most(self.fields["repair_decision_days"], REPAIR_DECISION_DAYS_MAX)
+        _at_most(self.fields["veto_listing_years"], VETO_LISTING_YEARS_MAX)
         _at_most(self.fields["min_indicators"], max(len(indicators), 1))
         self.helper = form_helper()
 

@@ -8,6 +8,14 @@ re-exported here.
 from .assessments import Assessment, AssessmentWindow, CreditEvent
 from .certificates import CERTIFICATE_CODE_LENGTH, CertificateState, CreditCertificate
 from .common import SCORE_VALIDATORS, YEAR_VALIDATORS
+from .declarations import (
+    DECLARATION_DEFAULT_POINTS,
+    DECLARATION_MAX_POINTS,
+    ConductKind,
+    Declaration,
+    DeclarationEvidence,
+    DeclarationStatus,
+)
 from .publication import (
     ATTACHMENT_EXTENSIONS,
     OPEN_NOTICE_STATUSES,
@@ -22,10 +30,24 @@ from .publication import (
     PublicationVersion,
 )
 from .ratings import Rating, RatingBreakdown, RatingRun
+from .rectification import (
+    CommendationPolicy,
+    KeySupervisionEntry,
+    NoticeEvidence,
+    NoticeRound,
+    Summons,
+    Verdict,
+)
 from .repair import CalendarDay, DayKind, RepairApplication, RepairEvidence, RepairStatus
 from .rules import Indicator, RuleSet, RuleWeight
 
 __all__ = [
+    "CommendationPolicy",
+    "KeySupervisionEntry",
+    "NoticeEvidence",
+    "NoticeRound",
+    "Summons",
+    "Verdict",
     "ATTACHMENT_EXTENSIONS",
     "CERTIFICATE_CODE_LENGTH",
     "OPEN_NOTICE_STATUSES",
@@ -33,6 +55,12 @@ __all__ = [
     "YEAR_VALIDATORS",
     "Assessment",
     "CalendarDay",
+    "ConductKind",
+    "DECLARATION_DEFAULT_POINTS",
+    "DECLARATION_MAX_POINTS",
+    "Declaration",
+    "DeclarationEvidence",
+    "DeclarationStatus",
     "DayKind",
     "RepairApplication",
     "RepairEvidence",

@@ -39,10 +39,12 @@ class NoticeStatus(models.TextChoices):
     ANSWERED = "answered", _("Answered")
     RECTIFIED = "rectified", _("Rectified")
     OVERDUE = "overdue", _("Overdue")
+    SENT_BACK = "sent_back", _("Sent back")
 
 
-# A notice still waiting: for the firm's answer (issued) or the bureau's verdict (answered).
-OPEN_NOTICE_STATUSES = (NoticeStatus.ISSUED, NoticeStatus.ANSWERED)
+# A notice still waiting: for the firm's answer (issued, or sent back after re-inspection) or
+# the re-inspection's verdict (answered).
+OPEN_NOTICE_STATUSES = (NoticeStatus.ISSUED, NoticeStatus.ANSWERED, NoticeStatus.SENT_BACK)
 
 
 class Publication(models.Model):
@@ -252,6 +254,27 @@ class CreditNotice(models.Model):
         verbose_name=_("issued by"),
     )
     deadline = models.DateField(_("rectify by"), null=True, blank=True)
+    # What the bureau found and what it requires (filled from the rating's reasons on issue).
+    findings = models.TextField(_("findings"), blank=True, max_length=5000)
+    measures = models.TextField(_("required measures"), blank=True, max_length=5000)
+    # The street whose officers re-inspect the notice for the bureau (属地复查), if delegated.
+    delegated_street = models.ForeignKey(
+        "portal.Street",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("re-inspection delegated to"),
+    )
+    # The deduction the bureau recorded when the notice went unfulfilled.
+    deduction_event = models.OneToOneField(
+        "credit.CreditEvent",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="rectification_notice",
+        verbose_name=_("deduction event"),
+    )
     # A firm on the black list is spot-checked more often (增加日常抽查频次).
     extra_spot_checks = models.BooleanField(_("more frequent spot checks"), default=False)
     response = models.TextField(_("response"), blank=True)
@@ -307,3 +330,11 @@ class CreditNotice(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_NOTICE_STATUSES
+
+    def is_past_deadline(self, today: dt.date) -> bool:
+        """Waiting for the firm (issued or sent back) past its deadline: flagged overdue."""
+        return (
+            self.is_rectification
+            and self.status in (NoticeStatus.ISSUED, NoticeStatus.SENT_BACK)
+            and self.deadline < today
+        )

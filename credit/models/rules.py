@@ -6,13 +6,16 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .common import SCORE_VALIDATORS, YEAR_VALIDATORS
+
+# A veto keeps a firm on the black list for at most this many years' publications.
+VETO_LISTING_YEARS_MAX = 10
 
 
 class Indicator(models.Model):
@@ -77,6 +80,15 @@ class RuleSet(models.Model):
         default=5,
         validators=[MinValueValidator(1)],
         help_text=_("Working days the bureau has to decide a credit repair application."),
+    )
+    veto_listing_years = models.PositiveSmallIntegerField(
+        _("years a veto keeps a firm on the black list"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(VETO_LISTING_YEARS_MAX)],
+        help_text=_(
+            "1: until the next year's list is published, as any black listing; 2: until the "
+            "list of the year after, and so on (unless the firm's credit is repaired)."
+        ),
     )
     frozen_at = models.DateTimeField(_("frozen"), null=True, blank=True, editable=False)
     created_by = models.ForeignKey(

@@ -117,6 +117,7 @@ COPIED_FIELDS = (
     "threshold_c",
     "publicity_days",
     "repair_decision_days",
+    "veto_listing_years",
 )
 
 

@@ -13,7 +13,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -24,9 +23,6 @@ from portal.web import add_service_errors, bureau_required
 from .. import publication as services
 from .. import selectors
 from ..forms import (
-    NoticeCloseForm,
-    NoticeFilterForm,
-    NoticeResponseForm,
     ObjectionAnswerForm,
     ObjectionForm,
     PublicationCreateForm,
@@ -240,93 +236,7 @@ def objection_answer(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "credit/objection_detail.html", context)
 
 
-# --- notices ---------------------------------------------------------------------------------
-
-
-@publications_visible
-def notice_list(request: HttpRequest) -> HttpResponse:
-    form = NoticeFilterForm(request.GET or None)
-    notices = selectors.notices_in_state(
-        selectors.notices_for_user(user=request.user),
-        state=form.cleaned_data["state"] if form.is_valid() else "",
-        today=timezone.localdate(),
-    )
-    context = {
-        "filter_form": form,
-        "page_obj": page_of(request, notices, NOTICES_PER_PAGE),
-        "can_manage": selectors.can_manage_credit(request.user),
-    }
-    return render(request, "credit/notice_list.html", context)
-
-
-@publications_visible
-def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    notice = selectors.notice_get_for_user(user=request.user, pk=pk)
-    is_own_firm = request.user.role == "firm" and notice.firm_id == request.user.firm_id
-    context = {
-        "notice": notice,
-        "response_form": (
-            NoticeResponseForm()
-            if is_own_firm and notice.is_rectification and notice.is_open
-            else None
-        ),
-        "close_form": (
-            NoticeCloseForm()
-            if selectors.can_manage_credit(request.user)
-            and notice.is_rectification
-            and notice.is_open
-            else None
-        ),
-        "today": timezone.localdate(),
-        "history": selectors.notice_history(notice),
-    }
-    return render(request, "credit/notice_detail.html", context)
-
-
-@publications_visible
-@require_POST
-def notice_respond(request: HttpRequest, pk: int) -> HttpResponse:
-    notice = selectors.notice_get_for_user(user=request.user, pk=pk)
-    form = NoticeResponseForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.notice_respond(
-                user=request.user,
-                notice=notice,
-                text=form.cleaned_data["text"],
-                file=form.cleaned_data["file"],
-            )
-        except ValidationError as exc:
-            _refusal(request, exc)
-        else:
-            messages.success(request, _("Your answer was sent."))
-    else:
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
-    return redirect("credit:notice_detail", pk=notice.pk)
-
-
-@bureau_required
-@require_POST
-def notice_close(request: HttpRequest, pk: int) -> HttpResponse:
-    notice = selectors.notice_get_for_user(user=request.user, pk=pk)
-    form = NoticeCloseForm(request.POST)
-    if form.is_valid():
-        try:
-            services.notice_close(
-                user=request.user,
-                notice=notice,
-                outcome=form.cleaned_data["outcome"],
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as exc:
-            _refusal(request, exc)
-        else:
-            messages.success(request, _("The notice was closed."))
-    else:
-        messages.error(request, _("Choose rectified or overdue."))
-    return redirect("credit:notice_detail", pk=notice.pk)
+# --- notices: credit/views/notices.py; the firms spot-checked more often ------------------
 
 
 @readers_only

@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -20,31 +21,68 @@ from django.utils.translation import gettext as _
 from portal.exports import csv_response
 from portal.ratelimits import rate_limit
 
-from .. import selectors
+from .. import listing, selectors
 
 PUBLIC_CACHE_SECONDS = 24 * 3600
+PROPOSED_CACHE_SECONDS = 300
 
 # --- public pages (no sign-in) ---------------------------------------------------------------
 
 
+def _versions_key(versions) -> str:
+    """What the listings' dates depend on besides the version itself: every published version
+    (a later year's publication ends a listing, a repair publishes a new version)."""
+    pks = ",".join(str(v.pk) for v in versions)
+    return hashlib.sha256(pks.encode()).hexdigest()[:32]
+
+
 def _lists_html(version) -> str:
-    """The rendered red and black lists of a version, cached per version and language: a
-    published version never changes, so the cache needs no invalidation."""
-    key = f"credit:redblack:{version.pk}:{get_language()}"
+    """The rendered red and black lists of a version, each firm with why and until when,
+    cached per version, set of published versions and language: a published version never
+    changes, and a new version anywhere changes the key."""
+    versions = selectors.published_versions()  # cached: read by the view just before
+    key = f"credit:redblack:{version.pk}:{_versions_key(versions)}:{get_language()}"
     html = cache.get(key)
     if html is None:
-        data = selectors.version_content(pk=version.pk)
-        html = render_to_string("credit/redblack_lists.html", {"data": data})
+        lists = listing.published_lists(version=version)
+        html = render_to_string("credit/redblack_lists.html", {"lists": lists})
         cache.set(key, html, PUBLIC_CACHE_SECONDS)
     return html
 
 
+def _proposals_html(publications) -> str:
+    """The proposed lists of the years in publicity (公示), cached per what they depend on
+    (the run, the period, the rule set's veto years, the objections filed and answered) for
+    a few minutes: the reasons read the credit events of the year, which may be edited."""
+    if not publications:
+        return ""
+    now = timezone.now()
+    prints = "||".join(f"{p.fingerprint}|{p.period_end <= now}" for p in publications)
+    digest = hashlib.sha256(prints.encode()).hexdigest()[:32]
+    key = f"credit:redblack:proposed:{digest}:{get_language()}"
+    html = cache.get(key)
+    if html is None:
+        proposals = [listing.proposal(publication) for publication in publications]
+        html = render_to_string("credit/redblack_proposed.html", {"proposals": proposals})
+        cache.set(key, html, PROPOSED_CACHE_SECONDS)
+    return html
+
+
+# Stands for the proposed lists in a cached page: they change with objections, not versions.
+_PROPOSED_PLACEHOLDER = "<!--redblack-proposed-5b1e9c2d-->"
+
+
 def _redblack(request: HttpRequest, *, year: int | None, number: int | None) -> HttpResponse:
     versions = selectors.published_versions()
-    if year is None and versions:
-        year = versions[0].publication.year
+    in_publicity = [] if number is not None else listing.publications_in_publicity()
+    if year is None:
+        # The current page: the years in publicity beside the newest published list.
+        year = versions[0].publication.year if versions else None
+        proposed = [p for p in in_publicity if year is None or p.year >= year]
+    else:
+        proposed = [p for p in in_publicity if p.year == year]
     of_year = [v for v in versions if v.publication.year == year]
-    if year is not None and not of_year:
+    if year is not None and not of_year and not proposed:
         raise Http404(_("Nothing is published for this year."))
     shown = of_year[0] if of_year and number is None else None
     if number is not None:
@@ -56,12 +94,19 @@ def _redblack(request: HttpRequest, *, year: int | None, number: int | None) -> 
         "version": shown,
         "is_latest": bool(of_year) and shown is of_year[0],
         "versions_of_year": of_year,
-        "years": sorted({v.publication.year for v in versions}, reverse=True),
+        "years": sorted(
+            {v.publication.year for v in versions} | {p.year for p in in_publicity},
+            reverse=True,
+        ),
+        "proposed_years": [p.year for p in proposed],
         "lists_html": mark_safe(_lists_html(shown)) if shown else "",  # noqa: S308 — our template
     }
+    proposed_html = _proposals_html(proposed)
     if request.user.is_authenticated or request.GET or len(messages.get_messages(request)):
+        context["proposed_html"] = mark_safe(proposed_html)  # noqa: S308 — our template
         return render(request, "credit/redblack_list.html", context)
-    return HttpResponse(_anonymous_page(request, versions, context))
+    page = _anonymous_page(request, versions, context)
+    return HttpResponse(page.replace(_PROPOSED_PLACEHOLDER, proposed_html))
 
 
 # Stands for the CSRF token of the footer's language form in a cached page (alphanumeric: the
@@ -71,16 +116,20 @@ _CSRF_PLACEHOLDER = "csrfplaceholder0f3c9a7e1d2b4c6a8e0f1d3b5c7a9e2f4"
 
 def _anonymous_page(request: HttpRequest, versions, context: dict) -> str:
     """The whole page as an anonymous visitor without messages sees it, cached per set of
-    published versions, language and address: rendering the layout costs more than the rest
-    of the request. The CSRF token is put in per response."""
+    published versions, years in publicity, language and address: rendering the layout costs
+    more than the rest of the request. The CSRF token and the proposed lists are put in per
+    response."""
     pks = ",".join(str(v.pk) for v in versions)
-    digest = hashlib.sha256(f"{pks}|{request.path}".encode()).hexdigest()[:32]
+    proposed = ",".join(str(y) for y in context["proposed_years"])
+    digest = hashlib.sha256(f"{pks}|{proposed}|{request.path}".encode()).hexdigest()[:32]
     key = f"credit:redblack:page:{digest}:{get_language()}"
     page = cache.get(key)
     if page is None:
-        page = render_to_string(
-            "credit/redblack_list.html", context | {"csrf_token": _CSRF_PLACEHOLDER}, request
-        )
+        placeholders = {
+            "csrf_token": _CSRF_PLACEHOLDER,
+            "proposed_html": mark_safe(_PROPOSED_PLACEHOLDER),  # noqa: S308 — a constant
+        }
+        page = render_to_string("credit/redblack_list.html", context | placeholders, request)
         cache.set(key, page, PUBLIC_CACHE_SECONDS)
     return page.replace(_CSRF_PLACEHOLDER, get_token(request))
 

@@ -28,7 +28,11 @@ from .conftest import sign_in
 pytestmark = pytest.mark.browser
 
 # Three groups, so that two test processes share the work; None is the anonymous visitor.
-VISITOR_GROUPS = [("bureau", "association"), ("street", "community", None), ("firm", "committee")]
+VISITOR_GROUPS = [
+    ("bureau", "association"),
+    ("street", "community", None),
+    ("firm", "committee", "dept_chengguan"),
+]
 AXE_OPTIONS = {
     "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
     "resultTypes": ["violations"],

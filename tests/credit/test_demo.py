@@ -82,14 +82,12 @@ def test_the_demo_publishes_2023_after_a_publicity_period_in_the_past(credit_dem
 
 
 def test_the_demo_leaves_something_on_every_to_do_list_where_it_makes_sense(credit_demo):
-    """The black list's notices: one rectified, one answered (awaiting the bureau), the rest
-    not answered and past their deadline; the objection filed in the publicity period is
+    """The black list's notices are issued with their deadline, all past now (what followed
+    them is the rectification step's); the objection filed in the publicity period is
     answered (a pending one could not be, the lists being published)."""
     notices = CreditNotice.objects.filter(kind=NoticeKind.RECTIFICATION)
     states = sorted(notices.values_list("status", flat=True))
-    assert states.count(NoticeStatus.RECTIFIED) == 1
-    assert states.count(NoticeStatus.ANSWERED) == 1
-    assert states.count(NoticeStatus.ISSUED) == len(states) - 2 >= 1
+    assert states == [NoticeStatus.ISSUED] * len(states) and len(states) >= 7
     assert CreditNotice.objects.filter(kind=NoticeKind.COMMENDATION).count() == 34
     assert all(n.deadline < dt.date(2026, 1, 1) for n in notices)
     assert Objection.objects.get().status == "rejected"
@@ -99,9 +97,31 @@ def test_the_demo_leaves_something_on_every_to_do_list_where_it_makes_sense(cred
     bureau = {
         item.label: item for item in hooks.credit_todos(credit_demo.accounts["bureau"], today)
     }
-    assert bureau["已过整改期限的整改通知"].count == len(states) - 1
-    assert bureau["待审核的整改回复"].count == 1
+    assert bureau["已过整改期限的整改通知"].count == len(states)
     assert bureau["2024年度待考核评分的小区"].count > 1000
     for role in ("street", "community", "association", "owners_committee"):
         items = list(hooks.credit_todos(credit_demo.accounts[role], today))
         assert [i.count for i in items if i.label == "2024年度待考核评分的小区"][0] > 0, role
+
+
+def test_the_demo_has_rectification_notices_in_every_state(credit_demo, client):
+    STEPS["credit-rectification"](credit_demo)
+    notices = CreditNotice.objects.filter(kind=NoticeKind.RECTIFICATION)
+    states = [n.status for n in notices]
+    for status in NoticeStatus.values:
+        assert status in states, status
+    today = timezone.localdate()
+    assert any(n.is_past_deadline(today) for n in notices)  # overdue, not closed
+    assert notices.filter(summonses__recorded_at__isnull=False).count() >= 2
+    assert notices.filter(key_supervision__removed_at__isnull=True).exists()
+    assert notices.filter(deduction_event__isnull=False).count() == 1
+    rectified = notices.get(status=NoticeStatus.RECTIFIED)
+    assert [r.verdict for r in rectified.rounds.order_by("number")] == ["sent_back", "accepted"]
+    street = credit_demo.accounts["street"]
+    street_items = {
+        item.label: item for item in hooks.rectification_todos(street, today) if item.count
+    }
+    assert street_items["待复查的整改回复"].count == 1
+    assert client.get(reverse("credit:key_supervision")).context["page_obj"].paginator.count >= 1
+    page = client.get(reverse("credit:commendations")).content.decode()
+    assert "招投标" in page

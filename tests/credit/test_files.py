@@ -12,7 +12,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import NoReverseMatch, reverse
 
 from credit import publication as services
-from credit.models import CreditNotice, NoticeKind
+from credit import rectification
+from credit.models import CreditNotice, NoticeEvidence, NoticeKind
 
 from .helpers import event
 from .publishing import T0, YEAR, open_publicity, pdf, rated_run, rating_of
@@ -122,10 +123,10 @@ def test_a_notices_answer_is_read_by_its_firm_and_the_bureau(
     client = client_of(other_firm_user)
     response = client.post(
         reverse("credit:notice_respond", args=[notice.pk]),
-        {"text": "已整改", "file": pdf("report.pdf")},
+        {"text": "已整改", "files": [pdf("report.pdf")]},
     )
     assert response.status_code == 302
-    url = file_url("credit-notice", notice.pk)
+    url = file_url("credit-notice-evidence", NoticeEvidence.objects.get().pk)
     assert client.get(url).status_code == 200
     assert client_of(bureau_user).get(url).status_code == 200
     detail = client_of(bureau_user).get(reverse("credit:notice_detail", args=[notice.pk]))
@@ -136,9 +137,10 @@ def test_a_notices_answer_is_read_by_its_firm_and_the_bureau(
 def test_a_notices_answer_does_not_exist_for_others(
     client_of, other_firm_user, notice, who, request
 ):
-    services.notice_respond(user=other_firm_user, notice=notice, text="已整改", file=pdf())
+    rectification.notice_respond(user=other_firm_user, notice=notice, text="已整改", files=[pdf()])
     client = client_of(request.getfixturevalue(who))
-    assert client.get(file_url("credit-notice", notice.pk)).status_code == 404
+    url = file_url("credit-notice-evidence", NoticeEvidence.objects.get().pk)
+    assert client.get(url).status_code == 404
 
 
 @pytest.mark.parametrize(
@@ -149,11 +151,11 @@ def test_a_notices_answer_keeps_the_type_and_size_limits(
 ):
     response = client_of(other_firm_user).post(
         reverse("credit:notice_respond", args=[notice.pk]),
-        {"text": "已整改", "file": pdf(name, size)},
+        {"text": "已整改", "files": [pdf(name, size)]},
     )
     assert response.status_code == 302
     notice.refresh_from_db()
-    assert (notice.status, notice.response_file.name) == ("issued", "")
+    assert (notice.status, NoticeEvidence.objects.count()) == ("issued", 0)
 
 
 def test_the_former_file_addresses_are_gone():

@@ -16,7 +16,7 @@ from credit import publication as services
 from credit.models import Assessment, Rating
 from tests.factories import CompoundFactory
 
-from .helpers import assess, rate
+from .helpers import assess, event, rate
 from .publishing import CODES, YEAR, end_period, open_publicity, rated_run
 
 
@@ -51,19 +51,27 @@ PUBLIC_URLS = [
 ]
 
 
-def test_nothing_is_public_before_publication(client, publication, compound_a, compound_b):
+def test_before_publication_only_the_proposed_list_is_public(
+    client, publication, compound_a, compound_b
+):
     response = client.get(reverse("credit:redblack"))
     assert response.status_code == 200
     assert response.context["version"] is None
+    html = response.content.decode()
+    # The proposed list, labelled as such (公示), not a published version.
+    proposed = html[html.index(f'id="proposed-{YEAR}"') :]
     for firm in (compound_a.firm, compound_b.firm):
-        assert firm.name.encode() not in response.content
-    for url in PUBLIC_URLS:
+        assert firm.name in proposed
+    assert 'id="version-info"' not in html
+    assert client.get(PUBLIC_URLS[0]).status_code == 200  # the year's page: the proposal
+    for url in PUBLIC_URLS[1:]:
         assert client.get(url).status_code == 404, url
     firm_page = client.get(
         reverse("companies:public_firm_detail", args=[compound_a.firm.credit_code])
     )
     assert firm_page.status_code == 200
     assert firm_page.context["credit_record"] == []
+    assert firm_page.context["listing_history"] == []
 
 
 def test_the_public_list_shows_the_published_lists(client, published, compound_a, compound_b):
@@ -151,21 +159,46 @@ def test_the_public_firm_page_shows_published_grades_only(
     assert b'id="grade-history"' in response.content
 
 
-def test_the_public_list_is_served_with_a_bounded_number_of_queries(
-    client, bureau_user, django_capture_on_commit_callbacks, django_assert_max_num_queries
-):
+def _many_firms_with_events() -> None:
+    """60 firms, every other one on the black list with a deduction, some with a veto."""
     for i in range(60):
         compound = CompoundFactory()
         for code in CODES:
             assess(YEAR, compound, compound.firm, code, "street", 95 if i % 2 else 50)
+        if not i % 2:
+            event(YEAR, compound.firm, "deduction", 3, reason=f"行政处罚 {i}")
+        if not i % 10:
+            event(YEAR, compound.firm, "veto", reason=f"重大安全责任事故 {i}")
+
+
+def test_the_proposed_list_is_served_with_a_bounded_number_of_queries(
+    client, bureau_user, django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
+    _many_firms_with_events()
+    open_publicity(bureau_user, rate(YEAR, django_capture_on_commit_callbacks))
+    # The versions, the years in publicity, the proposed ratings, their credit events.
+    with django_assert_max_num_queries(4):
+        first = client.get(reverse("credit:redblack"))
+    html = first.content.decode()
+    assert len(html.split("/firms/")) > 60 and "行政处罚 0" in html
+    with django_assert_max_num_queries(2):  # cached: the versions, the publicity
+        client.get(reverse("credit:redblack"))
+
+
+def test_the_public_list_is_served_with_a_bounded_number_of_queries(
+    client, bureau_user, django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
+    _many_firms_with_events()
     run = rate(YEAR, django_capture_on_commit_callbacks)
     publication = end_period(open_publicity(bureau_user, run))
     services.publication_publish(user=bureau_user, publication=publication)
-    with django_assert_max_num_queries(2):  # the versions, then the frozen lists
+    with django_assert_max_num_queries(6):
+        # The versions, the years in publicity, then the frozen lists of the year and of the
+        # earlier years a veto may reach, the ratings, the credit events, the repairs.
         first = client.get(reverse("credit:redblack"))
     assert first.status_code == 200
     assert len(first.content.decode().split("/firms/")) > 60
-    with django_assert_max_num_queries(1):  # cached per version: the versions only
+    with django_assert_max_num_queries(2):  # cached per version: the versions, the publicity
         again = client.get(reverse("credit:redblack"))
     # The footer's language form carries a fresh CSRF token; the rest of the page is the same.
     token = re.compile(rb'name="csrfmiddlewaretoken" value="[^"]+"')

@@ -118,6 +118,7 @@ def test_bureau_copies_and_edits_a_rule_set(client_of, bureau_user, db):
         "threshold_c": "60",
         "publicity_days": 10,
         "repair_decision_days": 8,
+        "veto_listing_years": 2,
         **{
             f"weight_{code}": "10"
             for code in (
@@ -134,6 +135,7 @@ def test_bureau_copies_and_edits_a_rule_set(client_of, bureau_user, db):
     assert response.status_code == 302
     new.refresh_from_db()
     assert (new.min_indicators, new.threshold_a, new.repair_decision_days) == (3, Decimal("92"), 8)
+    assert new.veto_listing_years == 2
     assert new.weights.get(indicator__code="quality").weight == Decimal("10")
     assert base.weights.get(indicator__code="quality").weight == Decimal("30")
 

@@ -11,7 +11,7 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from credit import hooks
+from credit import hooks, rectification
 from credit import publication as services
 from credit.choices import RunStatus
 from credit.models import CreditNotice, NoticeKind, NoticeStatus, Rating, RatingRun
@@ -141,14 +141,14 @@ def test_rectification_notices_past_their_deadline_are_overdue(
     assert (item.count, item.overdue, item.due) == (1, 1, notice.deadline)
     assert item.url == reverse("credit:notice_list") + "?state=late"
     with time_machine.travel(LATER, tick=False):
-        services.notice_close(user=bureau_user, notice=notice, outcome=NoticeStatus.OVERDUE)
+        rectification.notice_close(user=bureau_user, notice=notice, outcome=NoticeStatus.OVERDUE)
     assert "已过整改期限的整改通知" not in todos(bureau_user, LATER)
 
 
 def test_a_firms_answer_waits_for_the_bureaus_verdict(bureau_user, other_firm_user, published):
     notice = CreditNotice.objects.get(kind=NoticeKind.RECTIFICATION)
     with time_machine.travel(AFTER, tick=False):
-        services.notice_respond(user=other_firm_user, notice=notice, text="已整改")
+        rectification.notice_respond(user=other_firm_user, notice=notice, text="已整改")
     item = todos(bureau_user, AFTER)["待审核的整改回复"]
     assert item.count == 1
     assert item.url == reverse("credit:notice_list") + "?state=answered"
@@ -214,7 +214,7 @@ def test_a_firm_must_answer_its_rectification_notice_by_the_deadline(
     assert todos(other_firm_user, LATER)["待回复的整改通知"].overdue == 1
     assert "待回复的整改通知" not in todos(firm_user, AFTER)  # a commendation needs no answer
     with time_machine.travel(AFTER, tick=False):
-        services.notice_respond(user=other_firm_user, notice=notice, text="已整改")
+        rectification.notice_respond(user=other_firm_user, notice=notice, text="已整改")
     assert "待回复的整改通知" not in todos(other_firm_user, AFTER)
 
 

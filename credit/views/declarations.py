@@ -1,0 +1,149 @@
+"""Good-conduct declarations: a firm declares, the street or the bureau accepts (a bonus credit
+event) or refuses; and a firm's own record of credit events, read-only."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from portal.params import page_of
+from portal.web import add_service_errors
+
+from ..forms.declarations import (
+    DeclarationAcceptForm,
+    DeclarationFilterForm,
+    DeclarationForm,
+    DeclarationRefuseForm,
+)
+from ..services import declarations as services
+
+PER_PAGE = 50
+
+
+def _allowed(test: Callable) -> Callable:
+    """Signed in (else the login page); users passing `test` (else 404)."""
+
+    def decorate(view: Callable) -> Callable:
+        @wraps(view)
+        @login_required
+        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if not test(request.user):
+                raise Http404
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+def _refusal(request: HttpRequest, exc: ValidationError) -> None:
+    for message in exc.messages:
+        messages.error(request, message)
+
+
+@_allowed(services.can_see_declarations)
+def declaration_list(request: HttpRequest) -> HttpResponse:
+    form = DeclarationFilterForm(request.GET or None)
+    declarations = services.declarations_in_state(
+        services.declarations_for_user(user=request.user),
+        state=form.cleaned_data["state"] if form.is_valid() else "",
+        today=timezone.localdate(),
+    )
+    context = {
+        "filter_form": form,
+        "page_obj": page_of(request, declarations, PER_PAGE),
+        "is_firm": services.is_firm_user(request.user),
+    }
+    return render(request, "credit/declaration_list.html", context)
+
+
+@_allowed(services.is_firm_user)
+def declaration_create(request: HttpRequest) -> HttpResponse:
+    form = DeclarationForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            declaration = services.declaration_file(
+                user=request.user,
+                kind=data["kind"],
+                date=data["date"],
+                description=data["description"],
+                evidence=data["files"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Your declaration of good conduct was filed."))
+            return redirect("credit:declaration_detail", pk=declaration.pk)
+    return render(request, "credit/declaration_form.html", {"form": form})
+
+
+@_allowed(services.can_see_declarations)
+def declaration_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    declaration = services.declaration_get_for_user(user=request.user, pk=pk)
+    context = {
+        "declaration": declaration,
+        "can_decide": declaration.is_pending and services.can_review(request.user),
+        "accept_form": DeclarationAcceptForm(initial={"points": declaration.default_points}),
+        "refuse_form": DeclarationRefuseForm(),
+        "today": timezone.localdate(),
+        "history": services.declaration_history(declaration),
+    }
+    return render(request, "credit/declaration_detail.html", context)
+
+
+@_allowed(services.can_review)
+@require_POST
+def declaration_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    declaration = services.declaration_get_for_user(user=request.user, pk=pk)
+    form = DeclarationAcceptForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+        return redirect("credit:declaration_detail", pk=declaration.pk)
+    try:
+        services.declaration_accept(
+            user=request.user, declaration=declaration, points=form.cleaned_data["points"]
+        )
+    except ValidationError as exc:
+        _refusal(request, exc)
+    else:
+        messages.success(request, _("Accepted: a bonus credit event was recorded."))
+    return redirect("credit:declaration_detail", pk=declaration.pk)
+
+
+@_allowed(services.can_review)
+@require_POST
+def declaration_refuse(request: HttpRequest, pk: int) -> HttpResponse:
+    declaration = services.declaration_get_for_user(user=request.user, pk=pk)
+    form = DeclarationRefuseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the reasons for refusing the declaration."))
+        return redirect("credit:declaration_detail", pk=declaration.pk)
+    try:
+        services.declaration_refuse(
+            user=request.user, declaration=declaration, reasons=form.cleaned_data["reasons"]
+        )
+    except ValidationError as exc:
+        _refusal(request, exc)
+    else:
+        messages.success(request, _("The declaration was refused."))
+    return redirect("credit:declaration_detail", pk=declaration.pk)
+
+
+@_allowed(services.is_firm_user)
+def own_event_list(request: HttpRequest) -> HttpResponse:
+    events = services.own_credit_events(user=request.user)
+    return render(
+        request, "credit/declaration_events.html", {"page_obj": page_of(request, events, PER_PAGE)}
+    )
