@@ -58,7 +58,7 @@ def _text(value: str | None) -> str:
 
 def _lock(case: Case) -> Case:
     return (
-        Case.objects.select_for_update()
+        Case.objects.select_for_update(of=("self",))
         .select_related("compound__community", "compound__firm")
         .get(pk=case.pk)
     )

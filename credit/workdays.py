@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
 from .models import CalendarDay, DayKind
 
 ONE_DAY = dt.timedelta(days=1)
@@ -56,3 +59,15 @@ def working_days_between(first: dt.date, last: dt.date) -> int:
     calendar = calendar_between(first + ONE_DAY, last)
     days = (last - first).days
     return sum(is_working_day(first + ONE_DAY * i, calendar) for i in range(1, days + 1))
+
+
+def late_decision_reason(*, decide_by: dt.date, today: dt.date, delay_reason: str) -> str:
+    """A decision taken after its date (`decide_by`, counted in working days) states why it
+    is late: the reason, stripped; refused without one. On time, no reason is asked."""
+    delay_reason = (delay_reason or "").strip()
+    if today > decide_by and not delay_reason:
+        message = _(
+            "The decision is due by %(date)s and is late: give the reason for the delay."
+        ) % {"date": decide_by.isoformat()}
+        raise ValidationError({"delay_reason": ValidationError(message, code="late")})
+    return delay_reason if today > decide_by else ""

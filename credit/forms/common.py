@@ -16,3 +16,25 @@ def form_helper() -> FormHelper:
 
 def year_field(**kwargs) -> forms.IntegerField:
     return forms.IntegerField(label=_("year"), min_value=2000, max_value=2100, **kwargs)
+
+
+class DecisionForm(forms.Form):
+    """A decision with a date to keep (decide_by): once the date has passed (`late`), the form
+    asks why the decision is late, and the decision is refused without it."""
+
+    delay_reason = forms.CharField(
+        label=_("reason for the delay"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("The decision date has passed: say why the decision is late."),
+    )
+
+    def __init__(self, *args, late: bool = False, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if late:
+            self.fields["delay_reason"].required = True
+            self.order_fields([name for name in self.fields if name != "delay_reason"])
+        else:
+            del self.fields["delay_reason"]
+        self.helper = form_helper()

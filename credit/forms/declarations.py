@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ..models import DECLARATION_MAX_POINTS, ConductKind, DeclarationStatus
-from .common import form_helper
+from .common import DecisionForm, form_helper
 from .publication import EvidenceFilesField
 
 
@@ -31,7 +31,7 @@ class DeclarationForm(forms.Form):
         self.helper = form_helper()
 
 
-class DeclarationAcceptForm(forms.Form):
+class DeclarationAcceptForm(DecisionForm):
     points = forms.DecimalField(
         label=_("bonus points"),
         min_value=Decimal("0.01"),
@@ -40,22 +40,15 @@ class DeclarationAcceptForm(forms.Form):
         decimal_places=2,
     )
 
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.helper = form_helper()
 
-
-class DeclarationRefuseForm(forms.Form):
+class DeclarationRefuseForm(DecisionForm):
     reasons = forms.CharField(
         label=_("reasons"),
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("The firm reads them."),
+        error_messages={"required": _("Give the reasons for refusing the declaration.")},
     )
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.helper = form_helper()
 
 
 class DeclarationFilterForm(forms.Form):

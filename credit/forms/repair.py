@@ -7,7 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ..models import DayKind, RepairStatus
-from .common import form_helper
+from .common import DecisionForm, form_helper
 from .publication import EvidenceFilesField
 
 
@@ -24,17 +24,18 @@ class RepairApplicationForm(forms.Form):
         self.helper = form_helper()
 
 
-class RepairRefuseForm(forms.Form):
+class RepairApproveForm(DecisionForm):
+    pass
+
+
+class RepairRefuseForm(DecisionForm):
     reasons = forms.CharField(
         label=_("reasons"),
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("The firm reads them; it stays on the list and may apply again."),
+        error_messages={"required": _("Give the reasons for refusing the application.")},
     )
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.helper = form_helper()
 
 
 class RepairFilterForm(forms.Form):

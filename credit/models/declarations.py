@@ -87,6 +87,8 @@ class Declaration(models.Model):
         validators=[MinValueValidator(Decimal("0"))],
     )
     reasons = models.TextField(_("reasons"), blank=True, max_length=5000)
+    # Given when the decision came after decide_by: why it was late.
+    delay_reason = models.TextField(_("reason for the delay"), blank=True, max_length=2000)
     # The bonus event that acceptance recorded (the event itself knows nothing of this row).
     bonus_event = models.OneToOneField(
         CreditEvent,

@@ -95,6 +95,8 @@ class RepairApplication(models.Model):
     )
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
     reasons = models.TextField(_("reasons"), blank=True, max_length=5000)
+    # Given when the decision came after decide_by: why it was late.
+    delay_reason = models.TextField(_("reason for the delay"), blank=True, max_length=2000)
     # The version that approval published without the firm.
     published_version = models.OneToOneField(
         PublicationVersion,

@@ -37,7 +37,7 @@ from ..models import (
     RuleSet,
 )
 from ..publication import check_attachment, max_attachments
-from ..workdays import working_days_after
+from ..workdays import late_decision_reason, working_days_after
 from .events import credit_event_create
 
 # The reasons recorded in the history: "<state> → <state>" (portal/history.py labels them).
@@ -261,12 +261,20 @@ def declaration_accept(
     user: User | None,
     declaration: Declaration,
     points: Decimal | None = None,
+    delay_reason: str = "",
     now: dt.datetime | None = None,
 ) -> Declaration:
     """Accept: a bonus credit event of the conduct's year, its reason naming the declaration.
-    `points`: the kind's default when not given."""
+    `points`: the kind's default when not given. Past the decision date, with the reason for
+    the delay."""
     points = clean_points(declaration.default_points if points is None else points)
     declaration = _lock_pending(user=user, declaration=declaration)
+    now = now or timezone.now()
+    declaration.delay_reason = late_decision_reason(
+        decide_by=declaration.decide_by,
+        today=timezone.localdate(now),
+        delay_reason=delay_reason,
+    )
     event = credit_event_create(
         user=user,
         year=declaration.date.year,
@@ -280,7 +288,7 @@ def declaration_accept(
     declaration.points = points
     declaration.bonus_event = event
     declaration.decided_by = user
-    declaration.decided_at = now or timezone.now()
+    declaration.decided_at = now
     return record_save(declaration, user=user, reason=ACCEPTED_REASON)
 
 
@@ -290,15 +298,23 @@ def declaration_refuse(
     user: User | None,
     declaration: Declaration,
     reasons: str,
+    delay_reason: str = "",
     now: dt.datetime | None = None,
 ) -> Declaration:
-    """Refuse, with the reasons the firm reads."""
+    """Refuse, with the reasons the firm reads. Past the decision date, with the reason for the
+    delay."""
     reasons = (reasons or "").strip()
     if not reasons:
         raise _refuse(_("Give the reasons for refusing the declaration."), "reasons", "reasons")
     declaration = _lock_pending(user=user, declaration=declaration)
+    now = now or timezone.now()
+    declaration.delay_reason = late_decision_reason(
+        decide_by=declaration.decide_by,
+        today=timezone.localdate(now),
+        delay_reason=delay_reason,
+    )
     declaration.status = DeclarationStatus.REFUSED
     declaration.reasons = reasons
     declaration.decided_by = user
-    declaration.decided_at = now or timezone.now()
+    declaration.decided_at = now
     return record_save(declaration, user=user, reason=REFUSED_REASON)

@@ -46,7 +46,7 @@ from ..publication import (
     max_attachments,
     sha256_hex,
 )
-from ..workdays import working_days_after
+from ..workdays import late_decision_reason, working_days_after
 
 # The change note of the version an approval publishes. Written in the city's language, not
 # the reader's: it is part of the frozen, hashed content of the public list.
@@ -326,15 +326,25 @@ def _version_without(
 
 @transaction.atomic
 def repair_application_approve(
-    *, user: User | None, application: RepairApplication, now: dt.datetime | None = None
+    *,
+    user: User | None,
+    application: RepairApplication,
+    delay_reason: str = "",
+    now: dt.datetime | None = None,
 ) -> RepairApplication:
     """Approve: the year's lists are published again, as a new version without the firm on
-    the black list. `now`: a past moment when the demo replays a year."""
+    the black list. Past the decision date, with the reason for the delay. `now`: a past
+    moment when the demo replays a year."""
     _bureau_only(user)
     application = _lock_pending(application)
+    now = (now or timezone.now()).replace(microsecond=0)
+    application.delay_reason = late_decision_reason(
+        decide_by=application.decide_by,
+        today=timezone.localdate(now),
+        delay_reason=delay_reason,
+    )
     # Lock the publication: an approval and another publication must not both make version n+1.
     publication = Publication.objects.select_for_update().get(pk=application.publication_id)
-    now = (now or timezone.now()).replace(microsecond=0)
     version = _version_without(publication=publication, firm=application.firm, user=user, now=now)
     application.status = RepairStatus.APPROVED
     application.decided_by = user
@@ -349,16 +359,24 @@ def repair_application_refuse(
     user: User | None,
     application: RepairApplication,
     reasons: str,
+    delay_reason: str = "",
     now: dt.datetime | None = None,
 ) -> RepairApplication:
-    """Refuse, with the reasons the firm reads; the firm stays on the list and may apply again."""
+    """Refuse, with the reasons the firm reads; the firm stays on the list and may apply again.
+    Past the decision date, with the reason for the delay."""
     _bureau_only(user)
     reasons = (reasons or "").strip()
     if not reasons:
         raise _refuse(_("Give the reasons for refusing the application."), "reasons", "reasons")
     application = _lock_pending(application)
+    now = now or timezone.now()
+    application.delay_reason = late_decision_reason(
+        decide_by=application.decide_by,
+        today=timezone.localdate(now),
+        delay_reason=delay_reason,
+    )
     application.status = RepairStatus.REFUSED
     application.reasons = reasons
     application.decided_by = user
-    application.decided_at = now or timezone.now()
+    application.decided_at = now
     return record_save(application, user=user, reason=REFUSED_REASON)

@@ -93,19 +93,26 @@ def declaration_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "declaration": declaration,
         "can_decide": declaration.is_pending and services.can_review(request.user),
-        "accept_form": DeclarationAcceptForm(initial={"points": declaration.default_points}),
-        "refuse_form": DeclarationRefuseForm(),
+        "accept_form": DeclarationAcceptForm(
+            initial={"points": declaration.default_points}, late=_late(declaration)
+        ),
+        "refuse_form": DeclarationRefuseForm(late=_late(declaration)),
         "today": timezone.localdate(),
         "history": services.declaration_history(declaration),
     }
     return render(request, "credit/declaration_detail.html", context)
 
 
+def _late(declaration) -> bool:
+    """Pending past its decision date: the decision must say why it is late."""
+    return declaration.is_pending and declaration.decide_by < timezone.localdate()
+
+
 @_allowed(services.can_review)
 @require_POST
 def declaration_accept(request: HttpRequest, pk: int) -> HttpResponse:
     declaration = services.declaration_get_for_user(user=request.user, pk=pk)
-    form = DeclarationAcceptForm(request.POST)
+    form = DeclarationAcceptForm(request.POST, late=_late(declaration))
     if not form.is_valid():
         for errors in form.errors.values():
             for message in errors:
@@ -113,7 +120,10 @@ def declaration_accept(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("credit:declaration_detail", pk=declaration.pk)
     try:
         services.declaration_accept(
-            user=request.user, declaration=declaration, points=form.cleaned_data["points"]
+            user=request.user,
+            declaration=declaration,
+            points=form.cleaned_data["points"],
+            delay_reason=form.cleaned_data.get("delay_reason", ""),
         )
     except ValidationError as exc:
         _refusal(request, exc)
@@ -126,13 +136,18 @@ def declaration_accept(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def declaration_refuse(request: HttpRequest, pk: int) -> HttpResponse:
     declaration = services.declaration_get_for_user(user=request.user, pk=pk)
-    form = DeclarationRefuseForm(request.POST)
+    form = DeclarationRefuseForm(request.POST, late=_late(declaration))
     if not form.is_valid():
-        messages.error(request, _("Give the reasons for refusing the declaration."))
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
         return redirect("credit:declaration_detail", pk=declaration.pk)
     try:
         services.declaration_refuse(
-            user=request.user, declaration=declaration, reasons=form.cleaned_data["reasons"]
+            user=request.user,
+            declaration=declaration,
+            reasons=form.cleaned_data["reasons"],
+            delay_reason=form.cleaned_data.get("delay_reason", ""),
         )
     except ValidationError as exc:
         _refusal(request, exc)

@@ -23,6 +23,7 @@ from portal.web import add_service_errors, bureau_required
 from ..forms.repair import (
     CalendarDayForm,
     RepairApplicationForm,
+    RepairApproveForm,
     RepairFilterForm,
     RepairRefuseForm,
 )
@@ -91,23 +92,42 @@ def repair_apply(request: HttpRequest) -> HttpResponse:
 @repairs_visible
 def repair_detail(request: HttpRequest, pk: int) -> HttpResponse:
     application = services.repair_application_get_for_user(user=request.user, pk=pk)
+    late = _late(application)
     context = {
         "application": application,
         "can_decide": application.is_pending and is_bureau(request.user),
-        "refuse_form": RepairRefuseForm(),
+        "approve_form": RepairApproveForm(late=late),
+        "refuse_form": RepairRefuseForm(late=late),
         "today": timezone.localdate(),
         "history": services.repair_history(application),
     }
     return render(request, "credit/repair_detail.html", context)
 
 
+def _late(application) -> bool:
+    """Pending past its decision date: the decision must say why it is late."""
+    return application.is_pending and application.decide_by < timezone.localdate()
+
+
+def _form_refusal(request: HttpRequest, form) -> None:
+    for errors in form.errors.values():
+        for message in errors:
+            messages.error(request, message)
+
+
 @bureau_required
 @require_POST
 def repair_approve(request: HttpRequest, pk: int) -> HttpResponse:
     application = services.repair_application_get_for_user(user=request.user, pk=pk)
+    form = RepairApproveForm(request.POST, late=_late(application))
+    if not form.is_valid():
+        _form_refusal(request, form)
+        return redirect("credit:repair_detail", pk=application.pk)
     try:
         application = services.repair_application_approve(
-            user=request.user, application=application
+            user=request.user,
+            application=application,
+            delay_reason=form.cleaned_data.get("delay_reason", ""),
         )
     except ValidationError as exc:
         _refusal(request, exc)
@@ -124,19 +144,21 @@ def repair_approve(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def repair_refuse(request: HttpRequest, pk: int) -> HttpResponse:
     application = services.repair_application_get_for_user(user=request.user, pk=pk)
-    form = RepairRefuseForm(request.POST)
+    form = RepairRefuseForm(request.POST, late=_late(application))
     if form.is_valid():
         try:
             services.repair_application_refuse(
-                user=request.user, application=application, reasons=form.cleaned_data["reasons"]
+                user=request.user,
+                application=application,
+                reasons=form.cleaned_data["reasons"],
+                delay_reason=form.cleaned_data.get("delay_reason", ""),
             )
         except ValidationError as exc:
             _refusal(request, exc)
         else:
             messages.success(request, _("The application was refused."))
-            return redirect("credit:repair_detail", pk=application.pk)
     else:
-        messages.error(request, _("Give the reasons for refusing the application."))
+        _form_refusal(request, form)
     return redirect("credit:repair_detail", pk=application.pk)
 
 

@@ -14,6 +14,7 @@ import time_machine
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from credit import hooks
 from credit.choices import EventKind
@@ -49,19 +50,20 @@ def _media_and_cache(settings, tmp_path):
     cache.clear()
 
 
-def declare(user, **kwargs) -> Declaration:
+def declare(user, *, at: dt.datetime = BEFORE_NATIONAL_DAY, **kwargs) -> Declaration:
     kwargs.setdefault("kind", ConductKind.EMERGENCY)
     kwargs.setdefault("date", dt.date(2026, 9, 20))
     kwargs.setdefault("description", TEXT)
     kwargs.setdefault("evidence", [pdf()])
-    with time_machine.travel(BEFORE_NATIONAL_DAY, tick=False):
+    with time_machine.travel(at, tick=False):
         return declaration_file(user=user, **kwargs)
 
 
 @pytest.fixture
 def declaration(firm_user, compound_a) -> Declaration:
-    """Firm A's declaration; firm A serves compound A, in street A."""
-    return declare(firm_user)
+    """Firm A's declaration, filed a moment ago (its review is due in days); firm A serves
+    compound A, in street A."""
+    return declare(firm_user, at=timezone.now())
 
 
 def refused(call) -> str:
@@ -201,6 +203,22 @@ def test_a_declaration_is_decided_once(declaration, bureau_user, street_officer)
     assert not CreditEvent.objects.exists()
     declaration.refresh_from_db()
     assert declaration.status == DeclarationStatus.REFUSED and declaration.history.count() == 2
+
+
+def test_a_decision_past_its_date_needs_the_reason_for_the_delay(
+    firm_user, compound_a, bureau_user
+):
+    late = declare(firm_user)  # on 30 September, due in early October
+    for decide in (
+        lambda: declaration_accept(user=bureau_user, declaration=late),
+        lambda: declaration_refuse(user=bureau_user, declaration=late, reasons="证明材料不足。"),
+    ):
+        assert refused(decide) == "late"
+    nothing_decided(late)
+    declaration_accept(user=bureau_user, declaration=late, delay_reason="等待颁奖单位出具证明。")
+    late.refresh_from_db()
+    assert late.status == DeclarationStatus.ACCEPTED
+    assert late.delay_reason == "等待颁奖单位出具证明。"
 
 
 def test_refusal_needs_reasons(declaration, bureau_user):

@@ -191,6 +191,39 @@ def test_a_refused_firm_stays_on_the_list_and_may_apply_again(application, burea
     assert apply(application.filed_by).is_pending
 
 
+def test_a_decision_past_its_date_without_the_reason_for_the_delay_is_refused(
+    application, bureau_user
+):
+    late = dt.datetime.combine(application.decide_by + dt.timedelta(days=1), dt.time(10))
+    with time_machine.travel(late.replace(tzinfo=SHANGHAI), tick=False):
+        for decide in (
+            lambda: repair_application_approve(user=bureau_user, application=application),
+            lambda: repair_application_refuse(
+                user=bureau_user, application=application, reasons="材料不全。"
+            ),
+        ):
+            assert refused(decide) == "late"
+        application.refresh_from_db()
+        assert application.is_pending and PublicationVersion.objects.count() == 1
+
+        repair_application_approve(
+            user=bureau_user, application=application, delay_reason="国庆假期后补充核查现场。"
+        )
+    application.refresh_from_db()
+    assert application.status == RepairStatus.APPROVED
+    assert application.delay_reason == "国庆假期后补充核查现场。"
+
+
+def test_a_decision_on_time_records_no_reason_for_a_delay(application, bureau_user):
+    with time_machine.travel(
+        dt.datetime.combine(application.decide_by, dt.time(16)).replace(tzinfo=SHANGHAI),
+        tick=False,
+    ):
+        repair_application_approve(user=bureau_user, application=application, delay_reason="x")
+    application.refresh_from_db()
+    assert application.delay_reason == ""
+
+
 def test_a_decided_application_is_not_decided_again(application, bureau_user):
     repair_application_refuse(user=bureau_user, application=application, reasons="材料不全。")
     assert refused(
@@ -281,6 +314,26 @@ def test_the_bureau_refuses_without_reasons_and_nothing_changes(
     assert "不予通过的，请填写理由。" in response.content.decode()
     application.refresh_from_db()
     assert application.is_pending
+
+
+def test_past_its_date_the_page_asks_why_the_decision_is_late(client_of, application, bureau_user):
+    detail = reverse("credit:repair_detail", args=[application.pk])
+    assert "delay_reason" not in client_of(bureau_user).get(detail).content.decode()
+    late = dt.datetime.combine(application.decide_by + dt.timedelta(days=3), dt.time(10))
+    with time_machine.travel(late.replace(tzinfo=SHANGHAI), tick=False):
+        client = client_of(bureau_user)  # signed in then: a session ends after hours
+        assert 'name="delay_reason"' in client.get(detail).content.decode()
+        response = client.post(reverse("credit:repair_approve", args=[application.pk]), follow=True)
+        assert "逾期" in response.content.decode()
+        application.refresh_from_db()
+        assert application.is_pending
+        client.post(
+            reverse("credit:repair_approve", args=[application.pk]),
+            {"delay_reason": "等待消防部门复核意见。"},
+        )
+    application.refresh_from_db()
+    assert application.status == RepairStatus.APPROVED
+    assert "等待消防部门复核意见。" in client.get(detail).content.decode()
 
 
 def test_a_firm_cannot_decide_through_the_pages(client_of, application, other_firm_user):
