@@ -7,10 +7,11 @@ from collections.abc import Callable
 from functools import wraps
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from .choices import Role
@@ -39,6 +40,35 @@ def bureau_required(view: Callable) -> Callable:
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def visible_to(test: Callable[..., bool]) -> Callable[[Callable], Callable]:
+    """Signed in (else the sign-in page) and passing `test(user)` (else 404: the pages do not
+    exist for who may not see them)."""
+
+    def decorate(view: Callable) -> Callable:
+        @wraps(view)
+        @login_required
+        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if not test(request.user):
+                raise Http404
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+def refusal_messages(request: HttpRequest, refusal: ValidationError | Form) -> None:
+    """A service's refusal, or an invalid form's errors, as messages on the page the view
+    redirects to (the forms of a detail page that post and come back)."""
+    if isinstance(refusal, Form):
+        for errors in refusal.errors.values():
+            for message in errors:
+                messages.error(request, message)
+    else:
+        for message in refusal.messages:
+            messages.error(request, message)
 
 
 def add_service_errors(form: Form, exc: ValidationError) -> None:

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from credit import selectors as credit_selectors
 from portal.choices import Role
-from portal.web import add_service_errors, bureau_required
+from portal.web import add_service_errors, bureau_required, refusal_messages
 
 from . import selectors, services
 from .choices import CHECKLIST, CheckState
@@ -30,11 +30,6 @@ SCRIPT = Path(settings.BASE_DIR) / "scripts" / "spot_check_draw.py"
 
 def _page(request: HttpRequest, queryset, per_page: int = CHECKS_PER_PAGE):
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
-
-
-def _refusal(request: HttpRequest, exc: ValidationError) -> None:
-    for message in exc.messages:
-        messages.error(request, message)
 
 
 @require_GET
@@ -103,7 +98,7 @@ def plan_publish(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         plan = services.plan_publish(user=request.user, plan=plan)
     except ValidationError as exc:
-        _refusal(request, exc)
+        refusal_messages(request, exc)
     else:
         messages.success(request, _("The draw is done and the plan is published."))
     return redirect("supervision:plan_detail", pk=plan.pk)
@@ -238,7 +233,7 @@ def check_rectify(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.check_order_rectification(user=request.user, check=check)
     except ValidationError as exc:
-        _refusal(request, exc)
+        refusal_messages(request, exc)
     else:
         messages.success(request, _("The firm was ordered to rectify."))
     return redirect("supervision:check_detail", pk=check.pk)
@@ -279,7 +274,7 @@ def check_accept(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.check_rectification_accept(user=request.user, check=check)
     except ValidationError as exc:
-        _refusal(request, exc)
+        refusal_messages(request, exc)
     else:
         messages.success(request, _("The rectification was accepted."))
     return redirect("supervision:check_detail", pk=check.pk)
@@ -300,7 +295,7 @@ def check_send_back(request: HttpRequest, pk: int) -> HttpResponse:
             user=request.user, check=check, reasons=form.cleaned_data["reasons"]
         )
     except ValidationError as exc:
-        _refusal(request, exc)
+        refusal_messages(request, exc)
     else:
         messages.success(request, _("The answer was sent back to the firm."))
     return redirect("supervision:check_detail", pk=check.pk)
@@ -312,16 +307,14 @@ def check_deduct(request: HttpRequest, pk: int) -> HttpResponse:
     check = selectors.check_get_for_user(user=request.user, pk=pk)
     form = DeductionForm(request.POST)
     if not form.is_valid():
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
+        refusal_messages(request, form)
         return redirect("supervision:check_detail", pk=check.pk)
     try:
         services.check_record_deduction(
             user=request.user, check=check, points=form.cleaned_data["points"]
         )
     except ValidationError as exc:
-        _refusal(request, exc)
+        refusal_messages(request, exc)
     else:
         messages.success(request, _("The deduction was recorded on the firm's credit record."))
     return redirect("supervision:check_detail", pk=check.pk)

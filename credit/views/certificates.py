@@ -3,13 +3,9 @@ and anyone checks one at its public address (no sign-in)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-
 import segno
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,7 +16,7 @@ from django.views.decorators.http import require_POST
 from portal.choices import Role
 from portal.params import page_of, query_text
 from portal.ratelimits import rate_limit
-from portal.web import bureau_required
+from portal.web import bureau_required, visible_to
 
 from .. import certificate_pdf as pdf
 from ..forms.certificates import CertificateRevokeForm
@@ -30,17 +26,8 @@ CERTIFICATES_PER_PAGE = 50
 SEARCH_MAX = 60
 
 
-def holders_only(view: Callable) -> Callable:
-    """Signed in (else the sign-in page); the bureau or a firm (else 404)."""
-
-    @wraps(view)
-    @login_required
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not services.can_hold_certificates(request.user):
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapper
+# Signed in (else the sign-in page); the bureau or a firm (else 404).
+holders_only = visible_to(services.can_hold_certificates)
 
 
 def _base_url(request: HttpRequest) -> str:

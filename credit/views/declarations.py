@@ -3,20 +3,16 @@ event) or refuses; and a firm's own record of credit events, read-only."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.params import page_of
-from portal.web import add_service_errors
+from portal.web import add_service_errors, refusal_messages, visible_to
 
 from ..forms.declarations import (
     DeclarationAcceptForm,
@@ -29,28 +25,7 @@ from ..services import declarations as services
 PER_PAGE = 50
 
 
-def _allowed(test: Callable) -> Callable:
-    """Signed in (else the login page); users passing `test` (else 404)."""
-
-    def decorate(view: Callable) -> Callable:
-        @wraps(view)
-        @login_required
-        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            if not test(request.user):
-                raise Http404
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorate
-
-
-def _refusal(request: HttpRequest, exc: ValidationError) -> None:
-    for message in exc.messages:
-        messages.error(request, message)
-
-
-@_allowed(services.can_see_declarations)
+@visible_to(services.can_see_declarations)
 def declaration_list(request: HttpRequest) -> HttpResponse:
     form = DeclarationFilterForm(request.GET or None)
     declarations = services.declarations_in_state(
@@ -66,7 +41,7 @@ def declaration_list(request: HttpRequest) -> HttpResponse:
     return render(request, "credit/declaration_list.html", context)
 
 
-@_allowed(services.is_firm_user)
+@visible_to(services.is_firm_user)
 def declaration_create(request: HttpRequest) -> HttpResponse:
     form = DeclarationForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -87,7 +62,7 @@ def declaration_create(request: HttpRequest) -> HttpResponse:
     return render(request, "credit/declaration_form.html", {"form": form})
 
 
-@_allowed(services.can_see_declarations)
+@visible_to(services.can_see_declarations)
 def declaration_detail(request: HttpRequest, pk: int) -> HttpResponse:
     declaration = services.declaration_get_for_user(user=request.user, pk=pk)
     context = {
@@ -108,15 +83,13 @@ def _late(declaration) -> bool:
     return declaration.is_pending and declaration.decide_by < timezone.localdate()
 
 
-@_allowed(services.can_review)
+@visible_to(services.can_review)
 @require_POST
 def declaration_accept(request: HttpRequest, pk: int) -> HttpResponse:
     declaration = services.declaration_get_for_user(user=request.user, pk=pk)
     form = DeclarationAcceptForm(request.POST, late=_late(declaration))
     if not form.is_valid():
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
+        refusal_messages(request, form)
         return redirect("credit:declaration_detail", pk=declaration.pk)
     try:
         services.declaration_accept(
@@ -126,21 +99,19 @@ def declaration_accept(request: HttpRequest, pk: int) -> HttpResponse:
             delay_reason=form.cleaned_data.get("delay_reason", ""),
         )
     except ValidationError as exc:
-        _refusal(request, exc)
+        refusal_messages(request, exc)
     else:
         messages.success(request, _("Accepted: a bonus credit event was recorded."))
     return redirect("credit:declaration_detail", pk=declaration.pk)
 
 
-@_allowed(services.can_review)
+@visible_to(services.can_review)
 @require_POST
 def declaration_refuse(request: HttpRequest, pk: int) -> HttpResponse:
     declaration = services.declaration_get_for_user(user=request.user, pk=pk)
     form = DeclarationRefuseForm(request.POST, late=_late(declaration))
     if not form.is_valid():
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
+        refusal_messages(request, form)
         return redirect("credit:declaration_detail", pk=declaration.pk)
     try:
         services.declaration_refuse(
@@ -150,13 +121,13 @@ def declaration_refuse(request: HttpRequest, pk: int) -> HttpResponse:
             delay_reason=form.cleaned_data.get("delay_reason", ""),
         )
     except ValidationError as exc:
-        _refusal(request, exc)
+        refusal_messages(request, exc)
     else:
         messages.success(request, _("The declaration was refused."))
     return redirect("credit:declaration_detail", pk=declaration.pk)
 
 
-@_allowed(services.is_firm_user)
+@visible_to(services.is_firm_user)
 def own_event_list(request: HttpRequest) -> HttpResponse:
     events = services.own_credit_events(user=request.user)
     return render(

@@ -5,13 +5,8 @@ the year's commended firms with the policy support that follows."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -20,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from portal.params import page_of
 from portal.scoping import is_bureau
-from portal.web import add_service_errors, bureau_required
+from portal.web import add_service_errors, bureau_required, refusal_messages, visible_to
 
 from .. import rectification as services
 from .. import selectors
@@ -42,29 +37,8 @@ from ..models import NoticeStatus, Summons
 NOTICES_PER_PAGE = 50
 
 
-def notices_visible(view: Callable) -> Callable:
-    """Signed in (else the login page); the bureau, the association, firms and street
-    officers (else 404); each sees the notices of its scope."""
-
-    @wraps(view)
-    @login_required
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not services.can_see_notices(request.user):
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def _refusal(request: HttpRequest, exc: ValidationError) -> None:
-    for message in exc.messages:
-        messages.error(request, message)
-
-
-def _form_errors(request: HttpRequest, form: Form) -> None:
-    for errors in form.errors.values():
-        for message in errors:
-            messages.error(request, message)
+# Signed in (else the login page); the bureau, the association, firms and street officers (else 404); each sees the notices of its scope.
+notices_visible = visible_to(services.can_see_notices)
 
 
 def _back(notice) -> HttpResponse:
@@ -153,7 +127,7 @@ def notice_respond(request: HttpRequest, pk: int) -> HttpResponse:
     notice = selectors.notice_get_for_user(user=request.user, pk=pk)
     form = NoticeAnswerForm(request.POST, request.FILES)
     if not form.is_valid():
-        _form_errors(request, form)
+        refusal_messages(request, form)
         return _back(notice)
     try:
         services.notice_respond(
@@ -163,7 +137,7 @@ def notice_respond(request: HttpRequest, pk: int) -> HttpResponse:
             files=form.cleaned_data["files"],
         )
     except ValidationError as exc:
-        _refusal(request, exc)
+        refusal_messages(request, exc)
     else:
         messages.success(request, _("Your answer was sent."))
     return _back(notice)
@@ -175,12 +149,12 @@ def notice_edit(request: HttpRequest, pk: int) -> HttpResponse:
     notice = selectors.notice_get_for_user(user=request.user, pk=pk)
     form = NoticeEditForm(request.POST)
     if not form.is_valid():
-        _form_errors(request, form)
+        refusal_messages(request, form)
         return _back(notice)
     try:
         services.notice_edit(user=request.user, notice=notice, **form.cleaned_data)
     except ValidationError as exc:
-        _refusal(request, exc)
+        refusal_messages(request, exc)
     else:
         messages.success(request, _("The notice was saved."))
     return _back(notice)
@@ -192,14 +166,14 @@ def notice_delegate(request: HttpRequest, pk: int) -> HttpResponse:
     notice = selectors.notice_get_for_user(user=request.user, pk=pk)
     form = NoticeDelegateForm(request.POST)
     if not form.is_valid():
-        _form_errors(request, form)
+        refusal_messages(request, form)
         return _back(notice)
     try:
         services.notice_delegate(
             user=request.user, notice=notice, street=form.cleaned_data["street"]
         )
     except ValidationError as exc:
-        _refusal(request, exc)
+        refusal_messages(request, exc)
     else:
         messages.success(request, _("The re-inspection was delegated."))
     return _back(notice)
@@ -211,12 +185,12 @@ def notice_reinspect(request: HttpRequest, pk: int) -> HttpResponse:
     notice = selectors.notice_get_for_user(user=request.user, pk=pk)
     form = ReinspectForm(request.POST)
     if not form.is_valid():
-        _form_errors(request, form)
+        refusal_messages(request, form)
         return _back(notice)
     try:
         services.notice_reinspect(user=request.user, notice=notice, **form.cleaned_data)
     except ValidationError as exc:
-        _refusal(request, exc)
+        refusal_messages(request, exc)
     else:
         messages.success(request, _("The re-inspection was recorded."))
     return _back(notice)
@@ -236,7 +210,7 @@ def notice_close(request: HttpRequest, pk: int) -> HttpResponse:
                 note=form.cleaned_data["note"],
             )
         except ValidationError as exc:
-            _refusal(request, exc)
+            refusal_messages(request, exc)
         else:
             messages.success(request, _("The notice was closed."))
     return _back(notice)
@@ -248,12 +222,12 @@ def summons_create(request: HttpRequest, pk: int) -> HttpResponse:
     notice = selectors.notice_get_for_user(user=request.user, pk=pk)
     form = SummonsForm(request.POST)
     if not form.is_valid():
-        _form_errors(request, form)
+        refusal_messages(request, form)
         return _back(notice)
     try:
         services.summons_schedule(user=request.user, notice=notice, **form.cleaned_data)
     except ValidationError as exc:
-        _refusal(request, exc)
+        refusal_messages(request, exc)
     else:
         messages.success(request, _("The firm was summoned."))
     return _back(notice)
@@ -265,14 +239,14 @@ def summons_minutes(request: HttpRequest, pk: int) -> HttpResponse:
     summons = get_object_or_404(Summons, pk=pk)
     form = MinutesForm(request.POST)
     if not form.is_valid():
-        _form_errors(request, form)
+        refusal_messages(request, form)
         return _back(summons.notice)
     try:
         services.summons_record_minutes(
             user=request.user, summons=summons, minutes=form.cleaned_data["minutes"]
         )
     except ValidationError as exc:
-        _refusal(request, exc)
+        refusal_messages(request, exc)
     else:
         messages.success(request, _("The minutes were recorded."))
     return _back(summons.notice)
@@ -284,14 +258,14 @@ def key_supervision_add(request: HttpRequest, pk: int) -> HttpResponse:
     notice = selectors.notice_get_for_user(user=request.user, pk=pk)
     form = KeySupervisionForm(request.POST)
     if not form.is_valid():
-        _form_errors(request, form)
+        refusal_messages(request, form)
         return _back(notice)
     try:
         services.key_supervision_add(
             user=request.user, notice=notice, reason=form.cleaned_data["reason"]
         )
     except ValidationError as exc:
-        _refusal(request, exc)
+        refusal_messages(request, exc)
     else:
         messages.success(request, _("The firm was put on the key-supervision list."))
     return _back(notice)
@@ -303,14 +277,14 @@ def notice_deduct(request: HttpRequest, pk: int) -> HttpResponse:
     notice = selectors.notice_get_for_user(user=request.user, pk=pk)
     form = DeductionForm(request.POST)
     if not form.is_valid():
-        _form_errors(request, form)
+        refusal_messages(request, form)
         return _back(notice)
     try:
         services.notice_convert_to_deduction(
             user=request.user, notice=notice, points=form.cleaned_data["points"]
         )
     except ValidationError as exc:
-        _refusal(request, exc)
+        refusal_messages(request, exc)
     else:
         messages.success(request, _("The unfulfilled notice was recorded as a deduction."))
     return _back(notice)

@@ -5,20 +5,17 @@ The public red and black list is in `redblack`."""
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
-from functools import wraps
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.exports import xlsx_response
 from portal.params import page_of
-from portal.web import add_service_errors, bureau_required
+from portal.web import add_service_errors, bureau_required, refusal_messages, visible_to
 
 from .. import publication as services
 from .. import selectors
@@ -34,22 +31,8 @@ from .common import readers_only
 NOTICES_PER_PAGE = 50
 
 
-def publications_visible(view: Callable) -> Callable:
-    """Signed in (else the login page); the bureau, the association and firms (else 404)."""
-
-    @wraps(view)
-    @login_required
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not selectors.can_see_publications(request.user):
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def _refusal(request: HttpRequest, exc: ValidationError) -> None:
-    for message in exc.messages:
-        messages.error(request, message)
+# Signed in (else the login page); the bureau, the association and firms (else 404).
+publications_visible = visible_to(selectors.can_see_publications)
 
 
 # --- the publicity notice --------------------------------------------------------------------
@@ -128,7 +111,7 @@ def publication_publish(request: HttpRequest, pk: int) -> HttpResponse:
                 change_note=form.cleaned_data["change_note"],
             )
         except ValidationError as exc:
-            _refusal(request, exc)
+            refusal_messages(request, exc)
         else:
             messages.success(
                 request, _("Version %(n)s of the lists is published.") % {"n": version.number}
@@ -150,7 +133,7 @@ def publication_set_run(request: HttpRequest, pk: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as exc:
-            _refusal(request, exc)
+            refusal_messages(request, exc)
         else:
             messages.success(request, _("The publication now shows the corrected run."))
     else:
@@ -165,7 +148,7 @@ def notices_issue(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         issued = services.notices_issue(user=request.user, publication=publication)
     except ValidationError as exc:
-        _refusal(request, exc)
+        refusal_messages(request, exc)
     else:
         messages.success(request, _("%(n)s notice(s) issued.") % {"n": issued})
     return redirect("credit:notice_list")

@@ -3,13 +3,9 @@ new version of the year's lists); and the bureau's working-day calendar."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from portal.params import page_of, query_int
 from portal.scoping import is_bureau
-from portal.web import add_service_errors, bureau_required
+from portal.web import add_service_errors, bureau_required, refusal_messages, visible_to
 
 from ..forms.repair import (
     CalendarDayForm,
@@ -33,22 +29,8 @@ from ..services import repair as services
 PER_PAGE = 50
 
 
-def repairs_visible(view: Callable) -> Callable:
-    """Signed in (else the login page); the bureau and firms (else 404)."""
-
-    @wraps(view)
-    @login_required
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not services.can_see_repairs(request.user):
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapper
-
-
-def _refusal(request: HttpRequest, exc: ValidationError) -> None:
-    for message in exc.messages:
-        messages.error(request, message)
+# Signed in (else the login page); the bureau and firms (else 404).
+repairs_visible = visible_to(services.can_see_repairs)
 
 
 @repairs_visible
@@ -109,19 +91,13 @@ def _late(application) -> bool:
     return application.is_pending and application.decide_by < timezone.localdate()
 
 
-def _form_refusal(request: HttpRequest, form) -> None:
-    for errors in form.errors.values():
-        for message in errors:
-            messages.error(request, message)
-
-
 @bureau_required
 @require_POST
 def repair_approve(request: HttpRequest, pk: int) -> HttpResponse:
     application = services.repair_application_get_for_user(user=request.user, pk=pk)
     form = RepairApproveForm(request.POST, late=_late(application))
     if not form.is_valid():
-        _form_refusal(request, form)
+        refusal_messages(request, form)
         return redirect("credit:repair_detail", pk=application.pk)
     try:
         application = services.repair_application_approve(
@@ -130,7 +106,7 @@ def repair_approve(request: HttpRequest, pk: int) -> HttpResponse:
             delay_reason=form.cleaned_data.get("delay_reason", ""),
         )
     except ValidationError as exc:
-        _refusal(request, exc)
+        refusal_messages(request, exc)
     else:
         messages.success(
             request,
@@ -154,11 +130,11 @@ def repair_refuse(request: HttpRequest, pk: int) -> HttpResponse:
                 delay_reason=form.cleaned_data.get("delay_reason", ""),
             )
         except ValidationError as exc:
-            _refusal(request, exc)
+            refusal_messages(request, exc)
         else:
             messages.success(request, _("The application was refused."))
     else:
-        _form_refusal(request, form)
+        refusal_messages(request, form)
     return redirect("credit:repair_detail", pk=application.pk)
 
 
