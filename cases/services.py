@@ -9,7 +9,6 @@ import datetime as dt
 from collections.abc import Sequence
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -20,7 +19,7 @@ from credit.choices import EventKind
 from credit.services.events import credit_event_create
 from portal.choices import Role
 from portal.models import Department, User
-from portal.services import record_save
+from portal.services import record_save, refusal
 
 from . import selectors
 from .choices import (
@@ -46,12 +45,6 @@ from .models import Case, CasePhoto, Category, Dispatch
 PHOTO_SIGNATURES = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n")
 
 
-def _refuse(message: str, code: str, field: str | None = None) -> ValidationError:
-    if field:
-        return ValidationError({field: ValidationError(message, code=code)})
-    return ValidationError(message, code=code)
-
-
 def _text(value: str | None) -> str:
     return (value or "").strip()
 
@@ -66,12 +59,12 @@ def _lock(case: Case) -> Case:
 
 def _street_of_case(user: User, case: Case) -> None:
     if not (user.role == Role.STREET and user.street_id == case.compound.community.street_id):
-        raise _refuse(_("Only the street of the compound may do this."), "not_street")
+        raise refusal(_("Only the street of the compound may do this."), "not_street")
 
 
 def _community_of_case(user: User, case: Case) -> None:
     if not (user.role == Role.COMMUNITY and user.community_id == case.compound.community_id):
-        raise _refuse(_("Only the community of the compound may do this."), "not_community")
+        raise refusal(_("Only the community of the compound may do this."), "not_community")
 
 
 def check_photo(upload: UploadedFile) -> None:
@@ -81,13 +74,13 @@ def check_photo(upload: UploadedFile) -> None:
     head = upload.read(8)
     upload.seek(0)
     if ext not in PHOTO_EXTENSIONS or not head.startswith(PHOTO_SIGNATURES):
-        raise _refuse(
+        raise refusal(
             _("%(name)s: only JPG and PNG photos are accepted.") % {"name": name},
             "photo_type",
             "photos",
         )
     if upload.size > photo_max_bytes():
-        raise _refuse(
+        raise refusal(
             _("%(name)s is larger than %(mb)s MB.")
             % {"name": name, "mb": round(photo_max_bytes() / 1024 / 1024, 1)},
             "photo_size",
@@ -111,22 +104,22 @@ def case_raise(
 ) -> Case:
     """A community officer warns about a compound of their own community."""
     if not (user.role == Role.COMMUNITY and compound.community_id == user.community_id):
-        raise _refuse(
+        raise refusal(
             _("A warning can only be raised by the community of the compound."),
             "not_community",
             "compound",
         )
     if not category.active:
-        raise _refuse(_("This category is no longer in use."), "category", "category")
+        raise refusal(_("This category is no longer in use."), "category", "category")
     if urgency not in Urgency.values:
-        raise _refuse(_("Choose the urgency."), "urgency", "urgency")
+        raise refusal(_("Choose the urgency."), "urgency", "urgency")
     if len(photos) > MAX_PHOTOS:
-        raise _refuse(_("At most %(n)s photos.") % {"n": MAX_PHOTOS}, "photo_count", "photos")
+        raise refusal(_("At most %(n)s photos.") % {"n": MAX_PHOTOS}, "photo_count", "photos")
     for photo in photos:
         check_photo(photo)
     description = _text(description)
     if not description:
-        raise _refuse(_("Describe what you found."), "description", "description")
+        raise refusal(_("Describe what you found."), "description", "description")
     now = now or timezone.now()
     case = Case(
         compound=compound,
@@ -153,7 +146,7 @@ def _reviewable(user: User, case: Case) -> Case:
     case = _lock(case)
     _street_of_case(user, case)
     if case.state != CaseState.RAISED:
-        raise _refuse(_("This warning is reviewed already."), "reviewed")
+        raise refusal(_("This warning is reviewed already."), "reviewed")
     return case
 
 
@@ -163,7 +156,7 @@ def case_handle(*, user: User, case: Case, note: str, now: dt.datetime | None = 
     case = _reviewable(user, case)
     note = _text(note)
     if not note:
-        raise _refuse(_("Say how the street handled it."), "note_required", "note")
+        raise refusal(_("Say how the street handled it."), "note_required", "note")
     now = now or timezone.now()
     case.reviewed_by = case.closed_by = user
     case.reviewed_at = case.closed_at = now
@@ -188,9 +181,9 @@ def case_whistle(
     case = _reviewable(user, case)
     departments = list({d.pk: d for d in departments}.values())
     if not departments:
-        raise _refuse(_("Name at least one department."), "no_department", "departments")
+        raise refusal(_("Name at least one department."), "no_department", "departments")
     if any(not d.active for d in departments):
-        raise _refuse(_("A department named is no longer in use."), "inactive", "departments")
+        raise refusal(_("A department named is no longer in use."), "inactive", "departments")
     now = now or timezone.now()
     due = due_after(now, urgency=case.urgency, step=Step.REPORT)
     case.reviewed_by = user
@@ -224,14 +217,14 @@ def dispatch_report(
     case = _lock(dispatch.case)
     dispatch = Dispatch.objects.select_for_update().get(pk=dispatch.pk)
     if not (user.role == Role.DEPARTMENT and user.department_id == dispatch.department_id):
-        raise _refuse(_("This case was not sent to your department."), "not_department")
+        raise refusal(_("This case was not sent to your department."), "not_department")
     if dispatch.is_reported:
-        raise _refuse(_("Your department has reported on this case already."), "reported")
+        raise refusal(_("Your department has reported on this case already."), "reported")
     if case.state != CaseState.WHISTLED or dispatch.round != case.round:
-        raise _refuse(_("This case no longer waits for your report."), "not_waiting")
+        raise refusal(_("This case no longer waits for your report."), "not_waiting")
     action, result = _text(action), _text(result)
     if not result:
-        raise _refuse(_("Say what came of it."), "result_required", "result")
+        raise refusal(_("Say what came of it."), "result_required", "result")
     now = now or timezone.now()
     dispatch.action = action
     dispatch.result = result
@@ -256,14 +249,14 @@ def case_close(*, user: User, case: Case, note: str = "", now: dt.datetime | Non
     case = _lock(case)
     _street_of_case(user, case)
     if case.state != CaseState.WHISTLED:
-        raise _refuse(_("Only a case sent to departments is closed this way."), "not_whistled")
+        raise refusal(_("Only a case sent to departments is closed this way."), "not_whistled")
     silent = list(
         case.dispatches.filter(round=case.round, reported_at__isnull=True)
         .select_related("department")
         .order_by("department__order")
     )
     if silent:
-        raise _refuse(
+        raise refusal(
             _("Not every department has reported: %(names)s.")
             % {"names": "、".join(d.department.name for d in silent)},
             "silent_departments",
@@ -287,7 +280,7 @@ def case_confirm(
     case = _lock(case)
     _community_of_case(user, case)
     if case.state != CaseState.CLOSED:
-        raise _refuse(_("This case is not waiting for confirmation."), "not_closed")
+        raise refusal(_("This case is not waiting for confirmation."), "not_closed")
     note = _text(note)
     now = now or timezone.now()
     if resolved:
@@ -297,7 +290,7 @@ def case_confirm(
         case.state = CaseState.CONFIRMED
         return record_save(case, user=user, reason=CONFIRMED_REASON)
     if not note:
-        raise _refuse(_("Say why it is not resolved."), "reason_required", "note")
+        raise refusal(_("Say why it is not resolved."), "reason_required", "note")
     case.reopen_reason = note
     case.state = CaseState.RAISED
     case.round += 1
@@ -323,18 +316,18 @@ def case_credit_event(
 ) -> Case:
     """The bureau turns a confirmed case into a deduction of the managing firm, linked to it."""
     if not selectors.can_record_credit(user):
-        raise _refuse(_("Only bureau staff may do this."), "not_bureau")
+        raise refusal(_("Only bureau staff may do this."), "not_bureau")
     # Lock: two clerks recording the same case's event at once.
     case = _lock(case)
     if case.state != CaseState.CONFIRMED:
-        raise _refuse(_("Only a confirmed case can become a credit event."), "not_confirmed")
+        raise refusal(_("Only a confirmed case can become a credit event."), "not_confirmed")
     if case.credit_event_id:
-        raise _refuse(_("This case is a credit event already."), "has_event")
+        raise refusal(_("This case is a credit event already."), "has_event")
     firm = case.compound.firm
     if firm is None:
-        raise _refuse(_("No firm manages this compound."), "no_firm")
+        raise refusal(_("No firm manages this compound."), "no_firm")
     if points is None or points <= 0:
-        raise _refuse(_("Enter the points to deduct."), "points", "points")
+        raise refusal(_("Enter the points to deduct."), "points", "points")
     date = date or timezone.localdate(case.confirmed_at)
     reason = _text(reason) or _("Case #%(number)s: %(category)s at %(compound)s") % {
         "number": case.pk,

@@ -165,3 +165,17 @@ def coverage_snapshot_take(*, date) -> int:
     CoverageSnapshot.objects.bulk_create(created, batch_size=500)
     CoverageSnapshot.objects.bulk_update(updated, [*fields, "taken_at"], batch_size=500)
     return len(created) + len(updated)
+
+
+@transaction.atomic
+def compound_set_red_heart_year(
+    *, user: User | None, compound: Compound, year: int, reason: str = ""
+) -> Compound:
+    """Mark the compound a 红心物业 demonstration project of `year` (its latest year is kept:
+    an approval of an earlier year does not move it back). History records who and why."""
+    # Lock: two approvals of the same compound at once.
+    compound = Compound.objects.select_for_update(of=("self",)).get(pk=compound.pk)
+    if compound.red_heart_year is not None and compound.red_heart_year >= year:
+        return compound
+    compound.red_heart_year = year
+    return record_save(compound, user=user, reason=reason)

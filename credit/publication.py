@@ -14,7 +14,6 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F
@@ -24,7 +23,7 @@ from simple_history.utils import bulk_create_with_history
 
 from portal.choices import Role
 from portal.models import User
-from portal.services import record_save
+from portal.services import record_save, refusal
 
 from . import selectors
 from .choices import PUBLISHED_REASON, RUN_REASON, Grade, RunStatus
@@ -61,24 +60,18 @@ def rectification_days() -> int:
     return settings.CREDIT_RECTIFICATION_DAYS
 
 
-def _refuse(message: str, code: str, field: str | None = None) -> ValidationError:
-    if field:
-        return ValidationError({field: ValidationError(message, code=code)})
-    return ValidationError(message, code=code)
-
-
 def check_attachment(upload: UploadedFile, *, field: str = "attachments") -> None:
     """A pdf, jpg or png no larger than the limit; anything else is refused."""
     name = upload.name or ""
     ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     if ext not in ATTACHMENT_EXTENSIONS:
-        raise _refuse(
+        raise refusal(
             _("%(name)s: only PDF, JPG and PNG files are accepted.") % {"name": name},
             "attachment_type",
             field,
         )
     if upload.size > attachment_max_bytes():
-        raise _refuse(
+        raise refusal(
             _("%(name)s is larger than %(mb)s MB.")
             % {"name": name, "mb": round(attachment_max_bytes() / 1024 / 1024, 1)},
             "attachment_size",
@@ -151,7 +144,7 @@ def lists_content(
 
 def _bureau_only(user: User | None) -> None:
     if user is not None and user.role != Role.BUREAU:
-        raise _refuse(_("Only bureau staff may do this."), "not_allowed")
+        raise refusal(_("Only bureau staff may do this."), "not_allowed")
 
 
 @transaction.atomic
@@ -162,9 +155,9 @@ def publication_create(
     rule set's publicity days from now (`now`: a past moment when the demo replays a year)."""
     _bureau_only(user)
     if run.status != RunStatus.FINISHED:
-        raise _refuse(_("Only a finished rating run can be published."), "run_not_finished")
+        raise refusal(_("Only a finished rating run can be published."), "run_not_finished")
     if Publication.objects.filter(year=run.year).exists():
-        raise _refuse(
+        raise refusal(
             _(
                 "The lists of %(year)s have a publicity notice already: point it at the new "
                 "run instead."
@@ -184,7 +177,7 @@ def publication_create(
         with transaction.atomic():
             return record_save(publication, user=user)
     except IntegrityError:
-        raise _refuse(
+        raise refusal(
             _("The lists of %(year)s have a publicity notice already.") % {"year": run.year},
             "exists",
         ) from None
@@ -209,13 +202,13 @@ def publication_set_run(
     # Lock: a clerk publishing at this moment must publish either the old run or the new one.
     publication = _lock(publication)
     if run.year != publication.year or run.status != RunStatus.FINISHED:
-        raise _refuse(
+        raise refusal(
             _("Choose a finished rating run of %(year)s.") % {"year": publication.year},
             "run_invalid",
             "run",
         )
     if run.pk == publication.run_id:
-        raise _refuse(_("The publication already shows this run."), "same_run", "run")
+        raise refusal(_("The publication already shows this run."), "same_run", "run")
     publication.run = run
     return record_save(publication, user=user, reason=reason or f"{RUN_REASON} #{run.pk}")
 
@@ -241,18 +234,18 @@ def objection_file(
     # Lock the publication: an objection and the publication of the lists must not cross.
     publication = _lock(publication)
     if user.role != Role.FIRM or rating.firm_id != user.firm_id:
-        raise _refuse(_("A firm may object to its own rating only."), "not_own")
+        raise refusal(_("A firm may object to its own rating only."), "not_own")
     if rating.run_id != publication.run_id:
-        raise _refuse(_("This rating is not the one under publicity."), "not_in_publication")
+        raise refusal(_("This rating is not the one under publicity."), "not_in_publication")
     if not in_period(publication):
-        raise _refuse(
+        raise refusal(
             _("Objections are accepted only during the publicity period."), "outside_period"
         )
     text = (text or "").strip()
     if not text:
-        raise _refuse(_("Say what you object to."), "text_required", "text")
+        raise refusal(_("Say what you object to."), "text_required", "text")
     if len(attachments) > max_attachments():
-        raise _refuse(
+        raise refusal(
             _("At most %(n)s files.") % {"n": max_attachments()}, "too_many_files", "attachments"
         )
     for upload in attachments:
@@ -287,10 +280,10 @@ def objection_answer(
     # Lock: two clerks answering the same objection at once; the second sees it answered.
     objection = Objection.objects.select_for_update().get(pk=objection.pk)
     if not objection.is_pending:
-        raise _refuse(_("This objection has been answered already."), "answered")
+        raise refusal(_("This objection has been answered already."), "answered")
     answer = (answer or "").strip()
     if not accept and not answer:
-        raise _refuse(
+        raise refusal(
             _("Give the reason for rejecting the objection."), "reason_required", "answer"
         )
     objection.status = ObjectionStatus.ACCEPTED if accept else ObjectionStatus.REJECTED
@@ -319,21 +312,21 @@ def publication_publish(
     publication = _lock(publication)
     now = (now or timezone.now()).replace(microsecond=0)
     if publication.is_publicity and now < publication.period_end:
-        raise _refuse(
+        raise refusal(
             _("The publicity period runs until %(end)s: publish after it ends.")
             % {"end": timezone.localtime(publication.period_end).strftime("%Y-%m-%d %H:%M")},
             "period_not_over",
         )
     pending = publication.objections.filter(status=ObjectionStatus.PENDING).count()
     if pending:
-        raise _refuse(
+        raise refusal(
             _("%(n)s objection(s) await an answer: answer them before publishing.")
             % {"n": pending},
             "objections_pending",
         )
     last = publication.versions.order_by("-number").first()
     if last is not None and last.run_id == publication.run_id:
-        raise _refuse(
+        raise refusal(
             _(
                 "Version %(n)s already publishes this run: re-rate and point the publication at "
                 "the new run to correct it."
@@ -343,7 +336,7 @@ def publication_publish(
         )
     change_note = (change_note or "").strip()
     if last is not None and not change_note:
-        raise _refuse(_("Say what this correction changes."), "change_note_required", "change_note")
+        raise refusal(_("Say what this correction changes."), "change_note_required", "change_note")
     number = 1 if last is None else last.number + 1
     content = canonical_json(
         lists_content(
@@ -391,7 +384,7 @@ def notices_issue(
     publication = _lock(publication)
     version = publication.versions.order_by("-number").first()
     if version is None:
-        raise _refuse(_("Publish the lists before issuing notices."), "not_published")
+        raise refusal(_("Publish the lists before issuing notices."), "not_published")
     existing = set(publication.notices.values_list("firm_id", "kind"))
     now = now or timezone.now()
     deadline = timezone.localdate(now) + dt.timedelta(days=rectification_days())

@@ -18,7 +18,6 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import QuerySet
@@ -29,7 +28,7 @@ from companies.models import Firm
 from portal.choices import Role
 from portal.models import Street, User
 from portal.scoping import is_bureau, is_signed_in
-from portal.services import record_save
+from portal.services import record_save, refusal
 
 # credit.services first: credit.publication imports it, and it imports credit.publication back.
 from .services.events import credit_event_create  # isort: skip
@@ -59,15 +58,9 @@ SENT_BACK_REASON = f"{NoticeStatus.ANSWERED} → {NoticeStatus.SENT_BACK}"
 ANSWERABLE = (NoticeStatus.ISSUED, NoticeStatus.SENT_BACK)
 
 
-def _refuse(message: str, code: str, field: str | None = None) -> ValidationError:
-    if field:
-        return ValidationError({field: ValidationError(message, code=code)})
-    return ValidationError(message, code=code)
-
-
 def _bureau_only(user: User | None) -> None:
     if user is not None and not is_bureau(user):
-        raise _refuse(_("Only bureau staff may do this."), "not_allowed")
+        raise refusal(_("Only bureau staff may do this."), "not_allowed")
 
 
 def _lock(notice: CreditNotice) -> CreditNotice:
@@ -76,7 +69,7 @@ def _lock(notice: CreditNotice) -> CreditNotice:
 
 def _rectification_only(notice: CreditNotice) -> None:
     if not notice.is_rectification:
-        raise _refuse(_("Only a rectification notice is followed up."), "not_rectification")
+        raise refusal(_("Only a rectification notice is followed up."), "not_rectification")
 
 
 # --- who may do what -------------------------------------------------------------------------
@@ -237,9 +230,9 @@ def notice_edit(
     notice = _lock(notice)
     _rectification_only(notice)
     if notice.status != NoticeStatus.ISSUED:
-        raise _refuse(_("Only a notice not yet answered may be edited."), "not_issued")
+        raise refusal(_("Only a notice not yet answered may be edited."), "not_issued")
     if deadline < timezone.localdate(notice.issued_at):
-        raise _refuse(_("The deadline cannot precede the notice."), "deadline", "deadline")
+        raise refusal(_("The deadline cannot precede the notice."), "deadline", "deadline")
     notice.findings = (findings or "").strip()
     notice.measures = (measures or "").strip()
     notice.deadline = deadline
@@ -253,7 +246,7 @@ def notice_delegate(*, user: User, notice: CreditNotice, street: Street | None) 
     notice = _lock(notice)
     _rectification_only(notice)
     if not notice.is_open:
-        raise _refuse(_("This notice is closed."), "closed")
+        raise refusal(_("This notice is closed."), "closed")
     notice.delegated_street = street
     return record_save(notice, user=user)
 
@@ -274,19 +267,19 @@ def notice_respond(
     # Lock: the firm answering while the bureau edits or closes the notice.
     notice = _lock(notice)
     if not is_signed_in(user) or user.role != Role.FIRM or notice.firm_id != user.firm_id:
-        raise _refuse(_("Only the firm the notice is addressed to may answer it."), "not_own")
+        raise refusal(_("Only the firm the notice is addressed to may answer it."), "not_own")
     if not notice.is_rectification:
-        raise _refuse(_("A commendation notice needs no answer."), "no_answer_needed")
+        raise refusal(_("A commendation notice needs no answer."), "no_answer_needed")
     if not notice.is_open:
-        raise _refuse(_("This notice is closed."), "closed")
+        raise refusal(_("This notice is closed."), "closed")
     if notice.status not in ANSWERABLE:
-        raise _refuse(_("Your answer is waiting for its re-inspection."), "awaiting_verdict")
+        raise refusal(_("Your answer is waiting for its re-inspection."), "awaiting_verdict")
     text = (text or "").strip()
     if not text:
-        raise _refuse(_("Say what was rectified."), "text_required", "text")
+        raise refusal(_("Say what was rectified."), "text_required", "text")
     files = list(files or [])
     if len(files) > max_attachments():
-        raise _refuse(_("At most %(n)s files.") % {"n": max_attachments()}, "too_many", "files")
+        raise refusal(_("At most %(n)s files.") % {"n": max_attachments()}, "too_many", "files")
     for upload in files:
         check_attachment(upload, field="files")
     now = timezone.now()
@@ -336,10 +329,10 @@ def notice_reinspect(
     # Lock: two inspectors deciding the same answer at once.
     notice = _lock(notice)
     if not can_reinspect(user, notice):
-        raise _refuse(_("Only the bureau or the delegated street may re-inspect."), "not_allowed")
+        raise refusal(_("Only the bureau or the delegated street may re-inspect."), "not_allowed")
     _rectification_only(notice)
     if notice.status != NoticeStatus.ANSWERED:
-        raise _refuse(_("Only an answered notice is re-inspected."), "not_answered")
+        raise refusal(_("Only an answered notice is re-inspected."), "not_answered")
     reasons = (reasons or "").strip()
     round_ = notice.rounds.select_for_update().order_by("-number").first()
     now = timezone.now()
@@ -352,17 +345,17 @@ def notice_reinspect(
         _remove_from_key_supervision(notice, user, now)
     elif verdict == Verdict.SENT_BACK:
         if not reasons:
-            raise _refuse(_("Give the reasons for sending it back."), "reasons_required", "reasons")
+            raise refusal(_("Give the reasons for sending it back."), "reasons_required", "reasons")
         deadline = deadline or notice.deadline
         if deadline < notice.deadline:
-            raise _refuse(
+            raise refusal(
                 _("The deadline may be kept or extended, not shortened."), "deadline", "deadline"
             )
         notice.deadline = deadline
         notice.status = NoticeStatus.SENT_BACK
         reason = SENT_BACK_REASON
     else:
-        raise _refuse(_("Choose accepted or sent back."), "verdict", "verdict")
+        raise refusal(_("Choose accepted or sent back."), "verdict", "verdict")
     if round_ is not None:
         round_.verdict = verdict
         round_.reasons = reasons
@@ -384,11 +377,11 @@ def notice_close(
     notice = _lock(notice)
     _rectification_only(notice)
     if not notice.is_open:
-        raise _refuse(_("This notice is closed already."), "closed")
+        raise refusal(_("This notice is closed already."), "closed")
     if outcome != NoticeStatus.OVERDUE:
-        raise _refuse(_("A notice is accepted by its re-inspection."), "outcome", "outcome")
+        raise refusal(_("A notice is accepted by its re-inspection."), "outcome", "outcome")
     if timezone.localdate() <= notice.deadline:
-        raise _refuse(
+        raise refusal(
             _("The deadline (%(date)s) has not passed yet.") % {"date": notice.deadline},
             "not_overdue",
         )
@@ -405,7 +398,7 @@ def notice_close(
 def _escalable(notice: CreditNotice) -> None:
     _rectification_only(notice)
     if not is_escalable(notice, timezone.localdate()):
-        raise _refuse(
+        raise refusal(
             _("Only a notice past its deadline and not rectified is escalated."), "not_overdue"
         )
 
@@ -420,7 +413,7 @@ def summons_schedule(
     _escalable(notice)
     place = (place or "").strip()
     if not place:
-        raise _refuse(_("Say where the summons takes place."), "place_required", "place")
+        raise refusal(_("Say where the summons takes place."), "place_required", "place")
     summons = Summons(
         notice=notice,
         scheduled_at=scheduled_at,
@@ -437,12 +430,12 @@ def summons_record_minutes(*, user: User, summons: Summons, minutes: str) -> Sum
     _bureau_only(user)
     summons = Summons.objects.select_for_update().get(pk=summons.pk)
     if summons.is_held:
-        raise _refuse(_("The minutes of this summons are recorded already."), "recorded")
+        raise refusal(_("The minutes of this summons are recorded already."), "recorded")
     if summons.scheduled_at > timezone.now():
-        raise _refuse(_("The summons has not taken place yet."), "not_held")
+        raise refusal(_("The summons has not taken place yet."), "not_held")
     minutes = (minutes or "").strip()
     if not minutes:
-        raise _refuse(_("Write the minutes."), "minutes_required", "minutes")
+        raise refusal(_("Write the minutes."), "minutes_required", "minutes")
     summons.minutes = minutes
     summons.recorded_at = timezone.now()
     summons.recorded_by = user
@@ -457,12 +450,12 @@ def key_supervision_add(*, user: User, notice: CreditNotice, reason: str) -> Key
     notice = _lock(notice)
     _escalable(notice)
     if not notice.summonses.filter(recorded_at__isnull=False).exists():
-        raise _refuse(_("Hold a summons before the key-supervision list."), "no_summons")
+        raise refusal(_("Hold a summons before the key-supervision list."), "no_summons")
     if notice.key_supervision.filter(removed_at__isnull=True).exists():
-        raise _refuse(_("The firm is on the key-supervision list for this notice."), "listed")
+        raise refusal(_("The firm is on the key-supervision list for this notice."), "listed")
     reason = (reason or "").strip()
     if not reason:
-        raise _refuse(_("Give the reason for the listing."), "reason_required", "reason")
+        raise refusal(_("Give the reason for the listing."), "reason_required", "reason")
     entry = KeySupervisionEntry(
         notice=notice,
         firm_id=notice.firm_id,
@@ -488,9 +481,9 @@ def notice_convert_to_deduction(
     notice = _lock(notice)
     _escalable(notice)
     if notice.deduction_event_id:
-        raise _refuse(_("This notice is a deduction already."), "converted")
+        raise refusal(_("This notice is a deduction already."), "converted")
     if points is None or points <= 0:
-        raise _refuse(_("Enter the points to deduct."), "points", "points")
+        raise refusal(_("Enter the points to deduct."), "points", "points")
     today = timezone.localdate()
     event = credit_event_create(
         user=user,
@@ -522,7 +515,7 @@ def commendation_policy_set(*, user: User, year: int, text: str) -> Commendation
     _bureau_only(user)
     text = (text or "").strip()
     if not text:
-        raise _refuse(_("Write the policy support."), "text_required", "text")
+        raise refusal(_("Write the policy support."), "text_required", "text")
     policy = CommendationPolicy.objects.select_for_update().filter(year=year).first()
     policy = policy or CommendationPolicy(year=year)
     policy.text = text

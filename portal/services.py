@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from simple_history.utils import update_change_reason  # noqa: F401  (re-exported for apps)
 
 from .models import User
+
+
+def refusal(message: str, code: str, field: str | None = None) -> ValidationError:
+    """A service's refusal to raise: on `field` when it names one (the form shows it there,
+    see portal.web.add_service_errors), else on the whole request."""
+    if field:
+        return ValidationError({field: ValidationError(message, code=code)})
+    return ValidationError(message, code=code)
 
 
 def record_save(instance: models.Model, *, user: User | None, reason: str = "") -> models.Model:

@@ -112,6 +112,9 @@ INSTALLED_APPS = [
     "proposals",
     "supervision",
     "cases",
+    "demonstrations",
+    "complaints",
+    "training",
 ]
 
 MIDDLEWARE = [

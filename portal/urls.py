@@ -45,5 +45,8 @@ urlpatterns = [
     path("proposals/", include("proposals.urls")),
     path("supervision/", include("supervision.urls")),
     path("cases/", include("cases.urls")),
+    path("demonstrations/", include("demonstrations.urls")),
+    path("complaints/", include("complaints.urls")),
+    path("training/", include("training.urls")),
     path("admin/", admin.site.urls),
 ]

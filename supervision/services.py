@@ -9,7 +9,6 @@ import json
 from collections.abc import Sequence
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -21,7 +20,7 @@ from credit.publication import check_attachment, max_attachments
 from credit.services.events import credit_event_create
 from portal.choices import Role
 from portal.models import User
-from portal.services import record_save
+from portal.services import record_save, refusal
 
 from . import draw as draw_rules
 from . import selectors
@@ -52,15 +51,9 @@ DOCUMENT_FORMAT = 1
 PHOTO_SIGNATURES = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n")
 
 
-def _refuse(message: str, code: str, field: str | None = None) -> ValidationError:
-    if field:
-        return ValidationError({field: ValidationError(message, code=code)})
-    return ValidationError(message, code=code)
-
-
 def _bureau_only(user) -> None:
     if not selectors.can_plan(user):
-        raise _refuse(_("Only bureau staff may do this."), "not_bureau")
+        raise refusal(_("Only bureau staff may do this."), "not_bureau")
 
 
 def canonical_json(data) -> str:
@@ -90,18 +83,18 @@ def plan_create(
     _bureau_only(user)
     version = selectors.latest_published_version()
     if version is None:
-        raise _refuse(
+        raise refusal(
             _("Publish a red and black list first: the seed is derived from it."), "no_list"
         )
     allowed = set(selectors.inspector_choices().values_list("pk", flat=True))
     if any(person.pk not in allowed for person in inspectors):
-        raise _refuse(
+        raise refusal(
             _("Only bureau staff and street or community officers may inspect."),
             "inspector_role",
             "inspectors",
         )
     if len(inspectors) < INSPECTORS_PER_CHECK + 1:
-        raise _refuse(
+        raise refusal(
             _("Put at least three inspectors in the pool."), "pool_too_small", "inspectors"
         )
     plan = Plan(
@@ -165,12 +158,12 @@ def plan_publish(*, user: User, plan: Plan, now: dt.datetime | None = None) -> P
     # Lock: two clerks drawing the same plan at once would write its checks twice.
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     if plan.is_published:
-        raise _refuse(_("This plan is drawn and published already."), "published")
+        raise refusal(_("This plan is drawn and published already."), "published")
     document = plan_document(plan)
     try:
         drawn = draw_rules.draw(document)
     except draw_rules.DrawError as exc:
-        raise _refuse(
+        raise refusal(
             _(
                 "Compound %(code)s has fewer than two inspectors outside its street: add inspectors to the pool."
             )
@@ -227,13 +220,13 @@ def check_photo(upload: UploadedFile) -> None:
     head = upload.read(8)
     upload.seek(0)
     if ext not in PHOTO_EXTENSIONS or not head.startswith(PHOTO_SIGNATURES):
-        raise _refuse(
+        raise refusal(
             _("%(name)s: only JPG and PNG photos are accepted.") % {"name": name},
             "photo_type",
             "photos",
         )
     if upload.size > photo_max_bytes():
-        raise _refuse(
+        raise refusal(
             _("%(name)s is larger than %(mb)s MB.")
             % {"name": name, "mb": round(photo_max_bytes() / 1024 / 1024, 1)},
             "photo_size",
@@ -256,25 +249,25 @@ def check_record(
     # Lock: the two inspectors recording the same check at once.
     check = Check.objects.select_for_update().select_related("plan").get(pk=check.pk)
     if not check.plan.is_published:
-        raise _refuse(_("This check is not part of a published plan."), "not_published")
+        raise refusal(_("This check is not part of a published plan."), "not_published")
     if user.pk not in check.inspector_ids():
-        raise _refuse(
+        raise refusal(
             _("Only the two inspectors drawn for this check may record its result."),
             "not_inspector",
         )
     if not check.is_open:
-        raise _refuse(_("The result of this check is recorded already."), "recorded")
+        raise refusal(_("The result of this check is recorded already."), "recorded")
     if outcome not in Outcome.values:
-        raise _refuse(_("Choose pass or issues found."), "outcome", "outcome")
+        raise refusal(_("Choose pass or issues found."), "outcome", "outcome")
     if len(photos) > MAX_PHOTOS:
-        raise _refuse(_("At most %(n)s photos.") % {"n": MAX_PHOTOS}, "photo_count", "photos")
+        raise refusal(_("At most %(n)s photos.") % {"n": MAX_PHOTOS}, "photo_count", "photos")
     for photo in photos:
         check_photo(photo)
     codes = [code for code, _label in CHECKLIST]
     check.checklist = {code: bool(checklist.get(code)) for code in codes}
     check.notes = (notes or "").strip()
     if outcome == Outcome.ISSUES and not check.notes:
-        raise _refuse(_("Describe the issues found."), "notes_required", "notes")
+        raise refusal(_("Describe the issues found."), "notes_required", "notes")
     check.outcome = outcome
     check.state = CheckState.PASSED if outcome == Outcome.PASS else CheckState.ISSUES
     check.recorded_by = user
@@ -296,7 +289,7 @@ def check_order_rectification(*, user: User, check: Check, today: dt.date | None
     # Lock: two clerks ordering the same rectification at once.
     check = Check.objects.select_for_update().get(pk=check.pk)
     if check.state != CheckState.ISSUES:
-        raise _refuse(
+        raise refusal(
             _("Only a check that found issues can be sent for rectification."), "not_issues"
         )
     today = today or timezone.localdate()
@@ -333,18 +326,18 @@ def check_rectification_answer(
     `user` None: written by the system (the demo, for a firm without an account)."""
     check = _lock_check(check)
     if user is not None and not (user.role == Role.FIRM and user.firm_id == check.firm_id):
-        raise _refuse(
+        raise refusal(
             _("Only the firm managing the compound may answer its rectification."), "not_firm"
         )
     if check.state != CheckState.RECTIFICATION:
-        raise _refuse(_("No rectification of this check awaits your answer."), "not_ordered")
+        raise refusal(_("No rectification of this check awaits your answer."), "not_ordered")
     measures = (measures or "").strip()
     if not measures:
-        raise _refuse(_("Say what your firm did to rectify."), "measures_required", "measures")
+        raise refusal(_("Say what your firm did to rectify."), "measures_required", "measures")
     if not evidence:
-        raise _refuse(_("Attach at least one file showing the rectification."), "no_file", "files")
+        raise refusal(_("Attach at least one file showing the rectification."), "no_file", "files")
     if len(evidence) > max_attachments():
-        raise _refuse(
+        raise refusal(
             _("At most %(n)s files.") % {"n": max_attachments()}, "too_many_files", "files"
         )
     for upload in evidence:
@@ -366,12 +359,12 @@ def check_rectification_answer(
 def _lock_answered(*, user: User, check: Check) -> Check:
     check = _lock_check(check)
     if not selectors.can_review_rectification(user, check):
-        raise _refuse(
+        raise refusal(
             _("Only the bureau or the check's inspectors may review its rectification."),
             "not_reviewer",
         )
     if check.state != CheckState.ANSWERED:
-        raise _refuse(_("No answer of the firm awaits review."), "not_answered")
+        raise refusal(_("No answer of the firm awaits review."), "not_answered")
     return check
 
 
@@ -394,7 +387,7 @@ def check_rectification_send_back(
     """Sent back with reasons: the firm is to answer again, by the same date."""
     reasons = (reasons or "").strip()
     if not reasons:
-        raise _refuse(_("Give the reasons for sending the answer back."), "reasons", "reasons")
+        raise refusal(_("Give the reasons for sending the answer back."), "reasons", "reasons")
     check = _lock_answered(user=user, check=check)
     check.state = CheckState.RECTIFICATION
     check.review_reasons = reasons
@@ -426,12 +419,12 @@ def check_record_deduction(
     date = date or timezone.localdate()
     late = check.is_late(date)
     if not (check.state == CheckState.ISSUES or late):
-        raise _refuse(
+        raise refusal(
             _("A deduction follows issues found, or a rectification not accepted by its date."),
             "not_deductible",
         )
     if not (Decimal("0") < points <= DEDUCTION_MAX_POINTS):
-        raise _refuse(
+        raise refusal(
             _("The points lie above 0 and at most %(max)s.") % {"max": DEDUCTION_MAX_POINTS},
             "points",
             "points",

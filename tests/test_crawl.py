@@ -18,8 +18,9 @@ from tests.signin import code_now, verified_login
 # A department's account is named after its department (one per department in the demo).
 ROLES = ["bureau", "street", "community", "association", "firm", "committee", "dept_chengguan"]
 # The bureau's workbench is the busiest: coverage (14), grades and every app's to-dos; the
-# count stays the same whatever the size of the city (a query per card or source).
-LANDING_MAX_QUERIES = 35  # measured on the demo: bureau 27, firm 18, street 17
+# count stays the same whatever the size of the city (a query per card or source), and grows
+# by one with each app that adds a to-do (issue 14 is to make the coverage one summary read).
+LANDING_MAX_QUERIES = 38  # measured on the demo: bureau 36, firm 27, street 25
 
 
 @pytest.fixture(scope="module")

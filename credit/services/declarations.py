@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import BooleanField, Count, ExpressionWrapper, Min, Q, QuerySet
@@ -24,7 +23,7 @@ from companies.models import Firm
 from portal.choices import Role
 from portal.models import User
 from portal.scoping import firm_filter, is_signed_in
-from portal.services import record_save
+from portal.services import record_save, refusal
 
 from ..choices import EventKind
 from ..models import (
@@ -53,12 +52,6 @@ KIND_NAMES = {
 }
 DEFAULT_DECISION_DAYS = 5
 REVIEWER_ROLES = {Role.BUREAU, Role.STREET}
-
-
-def _refuse(message: str, code: str, field: str | None = None) -> ValidationError:
-    if field:
-        return ValidationError({field: ValidationError(message, code=code)})
-    return ValidationError(message, code=code)
 
 
 def event_reason(declaration: Declaration) -> str:
@@ -170,9 +163,9 @@ def decision_days(*, year: int) -> int:
 
 def _check_evidence(evidence) -> None:
     if not evidence:
-        raise _refuse(_("Attach at least one file showing the good conduct."), "no_file", "files")
+        raise refusal(_("Attach at least one file showing the good conduct."), "no_file", "files")
     if len(evidence) > max_attachments():
-        raise _refuse(
+        raise refusal(
             _("At most %(n)s files.") % {"n": max_attachments()}, "too_many_files", "files"
         )
     for upload in evidence:
@@ -192,16 +185,16 @@ def declaration_file(
     """A firm declares good conduct of its own; the street or the bureau is to decide within
     the rule set's working days, counted from today on the calendar."""
     if not is_firm_user(user):
-        raise _refuse(_("Only a firm may declare good conduct, its own."), "not_firm")
+        raise refusal(_("Only a firm may declare good conduct, its own."), "not_firm")
     now = now or timezone.now()
     today = timezone.localdate(now)
     if kind not in ConductKind.values:
-        raise _refuse(_("Choose the kind of good conduct."), "kind", "kind")
+        raise refusal(_("Choose the kind of good conduct."), "kind", "kind")
     if not isinstance(date, dt.date) or date > today:
-        raise _refuse(_("The conduct cannot lie in the future."), "future", "date")
+        raise refusal(_("The conduct cannot lie in the future."), "future", "date")
     description = (description or "").strip()
     if not description:
-        raise _refuse(_("Describe the good conduct."), "text_required", "description")
+        raise refusal(_("Describe the good conduct."), "text_required", "description")
     _check_evidence(evidence)
     declaration = record_save(
         Declaration(
@@ -226,18 +219,18 @@ def declaration_file(
 
 def _lock_pending(*, user: User | None, declaration: Declaration) -> Declaration:
     if user is not None and not can_review(user):
-        raise _refuse(_("Only the street or the bureau may decide a declaration."), "not_allowed")
+        raise refusal(_("Only the street or the bureau may decide a declaration."), "not_allowed")
     # Lock: two reviewers deciding the same declaration at once; the second finds it decided.
     declaration = Declaration.objects.select_for_update(of=("self",)).get(pk=declaration.pk)
     if user is not None and user.role == Role.STREET:
         serving = Firm.objects.filter(firm_filter(user), pk=declaration.firm_id).exists()
         if not serving:
-            raise _refuse(
+            raise refusal(
                 _("The firm serves no compound in your street: the bureau decides."),
                 "not_in_street",
             )
     if not declaration.is_pending:
-        raise _refuse(_("This declaration has been decided already."), "decided")
+        raise refusal(_("This declaration has been decided already."), "decided")
     return declaration
 
 
@@ -245,9 +238,9 @@ def clean_points(points) -> Decimal:
     try:
         points = Decimal(points)
     except (InvalidOperation, TypeError, ValueError):
-        raise _refuse(_("Give the points as a number."), "points", "points") from None
+        raise refusal(_("Give the points as a number."), "points", "points") from None
     if not (Decimal("0") < points <= DECLARATION_MAX_POINTS):
-        raise _refuse(
+        raise refusal(
             _("The points lie above 0 and at most %(max)s.") % {"max": DECLARATION_MAX_POINTS},
             "points",
             "points",
@@ -305,7 +298,7 @@ def declaration_refuse(
     delay."""
     reasons = (reasons or "").strip()
     if not reasons:
-        raise _refuse(_("Give the reasons for refusing the declaration."), "reasons", "reasons")
+        raise refusal(_("Give the reasons for refusing the declaration."), "reasons", "reasons")
     declaration = _lock_pending(user=user, declaration=declaration)
     now = now or timezone.now()
     declaration.delay_reason = late_decision_reason(

@@ -14,7 +14,6 @@ import datetime as dt
 import json
 
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import BooleanField, Count, ExpressionWrapper, Min, Q, QuerySet
@@ -26,7 +25,7 @@ from companies.models import Firm
 from portal.choices import Role
 from portal.models import User
 from portal.scoping import is_bureau, is_signed_in
-from portal.services import record_save
+from portal.services import record_save, refusal
 
 from .. import selectors
 from ..choices import PUBLISHED_REASON
@@ -57,15 +56,9 @@ REFUSED_REASON = f"{RepairStatus.PENDING} → {RepairStatus.REFUSED}"
 BLACK_CODES_SECONDS = 24 * 3600
 
 
-def _refuse(message: str, code: str, field: str | None = None) -> ValidationError:
-    if field:
-        return ValidationError({field: ValidationError(message, code=code)})
-    return ValidationError(message, code=code)
-
-
 def _bureau_only(user: User | None) -> None:
     if user is not None and not is_bureau(user):
-        raise _refuse(_("Only bureau staff may do this."), "not_allowed")
+        raise refusal(_("Only bureau staff may do this."), "not_allowed")
 
 
 # --- reads -----------------------------------------------------------------------------------
@@ -175,9 +168,9 @@ def calendar_day_add(*, user: User | None, date: dt.date, kind: str, name: str) 
     """Name a date a holiday or a make-up working day; a date is named once."""
     _bureau_only(user)
     if kind not in DayKind.values:
-        raise _refuse(_("Choose a holiday or a make-up working day."), "kind", "kind")
+        raise refusal(_("Choose a holiday or a make-up working day."), "kind", "kind")
     if CalendarDay.objects.filter(date=date).exists():
-        raise _refuse(
+        raise refusal(
             _("%(date)s is in the calendar already: delete it first to change it.")
             % {"date": date.isoformat()},
             "exists",
@@ -191,7 +184,7 @@ def calendar_day_add(*, user: User | None, date: dt.date, kind: str, name: str) 
                 user=user,
             )
     except IntegrityError:
-        raise _refuse(
+        raise refusal(
             _("%(date)s is in the calendar already.") % {"date": date.isoformat()}, "exists", "date"
         ) from None
 
@@ -210,9 +203,9 @@ def calendar_day_delete(*, user: User | None, day: CalendarDay) -> None:
 
 def _check_evidence(evidence) -> None:
     if not evidence:
-        raise _refuse(_("Attach at least one file showing the rectification."), "no_file", "files")
+        raise refusal(_("Attach at least one file showing the rectification."), "no_file", "files")
     if len(evidence) > max_attachments():
-        raise _refuse(
+        raise refusal(
             _("At most %(n)s files.") % {"n": max_attachments()}, "too_many_files", "files"
         )
     for upload in evidence:
@@ -230,23 +223,23 @@ def repair_application_file(
     """A firm on the current published black list applies for credit repair; the bureau is
     to decide within the rule set's working days, counted from today on the calendar."""
     if not (is_signed_in(user) and user.role == Role.FIRM and user.firm_id):
-        raise _refuse(_("Only a firm may apply for credit repair, for itself."), "not_firm")
+        raise refusal(_("Only a firm may apply for credit repair, for itself."), "not_firm")
     # Lock the firm's row: two applications sent at once must not both pass the checks below.
     firm = Firm.objects.select_for_update().get(pk=user.firm_id)
     version = black_listing_of(firm)
     if version is None:
-        raise _refuse(
+        raise refusal(
             _("Your firm is not on the current published black list: there is nothing to repair."),
             "not_black_listed",
         )
     if RepairApplication.objects.filter(firm=firm, status=RepairStatus.PENDING).exists():
-        raise _refuse(
+        raise refusal(
             _("Your firm has an application awaiting the bureau's decision already."),
             "pending_exists",
         )
     rectification = (rectification or "").strip()
     if not rectification:
-        raise _refuse(_("Say what your firm rectified."), "text_required", "rectification")
+        raise refusal(_("Say what your firm rectified."), "text_required", "rectification")
     _check_evidence(evidence)
     now = now or timezone.now()
     days = version.run.rule_set.repair_decision_days
@@ -279,7 +272,7 @@ def _lock_pending(application: RepairApplication) -> RepairApplication:
         .get(pk=application.pk)
     )
     if not application.is_pending:
-        raise _refuse(_("This application has been decided already."), "decided")
+        raise refusal(_("This application has been decided already."), "decided")
     return application
 
 
@@ -292,7 +285,7 @@ def _version_without(
     data = json.loads(last.content)
     black = [row for row in data["black_list"] if row["credit_code"] != firm.credit_code]
     if data.get("format") != CONTENT_FORMAT or len(black) == len(data["black_list"]):
-        raise _refuse(
+        raise refusal(
             _("The firm is no longer on the latest published black list."), "not_black_listed"
         )
     number = last.number + 1
@@ -367,7 +360,7 @@ def repair_application_refuse(
     _bureau_only(user)
     reasons = (reasons or "").strip()
     if not reasons:
-        raise _refuse(_("Give the reasons for refusing the application."), "reasons", "reasons")
+        raise refusal(_("Give the reasons for refusing the application."), "reasons", "reasons")
     application = _lock_pending(application)
     now = now or timezone.now()
     application.delay_reason = late_decision_reason(
