@@ -53,8 +53,6 @@ DEFAULT_DEADLINE_DAYS: dict[str, StepDays] = {
     Urgency.NORMAL: StepDays(review=2, report=7, close=3, confirm=5),
 }
 
-# Points of the deduction a confirmed case becomes, unless the bureau enters others.
-DEFAULT_CREDIT_POINTS = Decimal("2.00")
 PHOTO_EXTENSIONS = ("jpg", "jpeg", "png")
 MAX_PHOTOS = 6
 
@@ -70,7 +68,7 @@ CREDIT_REASON = "credit event recorded"
 
 
 def step_days(urgency: str) -> StepDays:
-    configured = getattr(settings, "CASES_DEADLINE_DAYS", None) or {}
+    configured = settings.CASES_DEADLINE_DAYS
     if urgency in configured:
         return StepDays(*configured[urgency])
     return DEFAULT_DEADLINE_DAYS[urgency]
@@ -82,8 +80,8 @@ def due_after(start: dt.datetime, *, urgency: str, step: str) -> dt.datetime:
 
 
 def photo_max_bytes() -> int:
-    return getattr(settings, "CASES_PHOTO_MAX_BYTES", 10 * 1024 * 1024)
+    return settings.CASES_PHOTO_MAX_BYTES
 
 
 def credit_points_default() -> Decimal:
-    return Decimal(str(getattr(settings, "CASES_CREDIT_POINTS", DEFAULT_CREDIT_POINTS)))
+    return Decimal(settings.CASES_CREDIT_POINTS)

@@ -32,12 +32,12 @@ class Verification(models.TextChoices):
 def answer_days() -> int:
     """Working days (工作日, credit/workdays.py) the firm has to answer, after the day the
     complaint was received."""
-    return int(getattr(settings, "COMPLAINTS_ANSWER_DAYS", 5))
+    return settings.COMPLAINTS_ANSWER_DAYS
 
 
 def verify_days() -> int:
     """Working days the community has to verify, after the day the firm answered."""
-    return int(getattr(settings, "COMPLAINTS_VERIFY_DAYS", 5))
+    return settings.COMPLAINTS_VERIFY_DAYS
 
 
 def due_after(day: dt.date, n: int) -> dt.date:

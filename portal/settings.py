@@ -338,6 +338,15 @@ FUNDS_FIRST_PAYMENT_RATIO = env_str("FUNDS_FIRST_PAYMENT_RATIO", "0.70")
 # A year's maintenance plan is late when not approved by the end of this month of the year.
 FUNDS_PLAN_DUE_MONTH = env_int("FUNDS_PLAN_DUE_MONTH", 3)
 PROPOSALS_REPLY_MONTHS = env_int("PROPOSALS_REPLY_MONTHS", 3)
+# Cases from the ground: a photo's size limit, the deduction a confirmed case proposes
+# (points), and per urgency the days of each step (review, report, close, confirm), when the
+# bureau changes cases/choices.py's table: {"urgent": [1, 1, 1, 2], ...}.
+CASES_PHOTO_MAX_BYTES = env_int("CASES_PHOTO_MAX_BYTES", 10 * 1024 * 1024)
+CASES_CREDIT_POINTS = env_str("CASES_CREDIT_POINTS", "2.00")
+CASES_DEADLINE_DAYS: dict[str, list[int]] = {}
+# Owners' complaints: working days for the firm's answer and the community's verification.
+COMPLAINTS_ANSWER_DAYS = env_int("COMPLAINTS_ANSWER_DAYS", 5)
+COMPLAINTS_VERIFY_DAYS = env_int("COMPLAINTS_VERIFY_DAYS", 5)
 PROPOSALS_MAX_REPLY_MONTHS = env_int("PROPOSALS_MAX_REPLY_MONTHS", 6)
 PROPOSALS_CO_INPUT_MONTHS = env_int("PROPOSALS_CO_INPUT_MONTHS", 1)
 PROPOSALS_RETURN_DAYS = env_int("PROPOSALS_RETURN_DAYS", 5)
