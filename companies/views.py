@@ -22,7 +22,7 @@ from portal.ratelimits import rate_limit
 from portal.scoping import can_edit_registry
 from portal.web import add_service_errors, bureau_required
 
-from . import selectors, services
+from . import public_record, selectors, services
 from .filters import CompoundFilter, FirmFilter
 from .forms import ChangeFirmForm, CompoundCreateForm, CompoundForm, FirmForm
 from .imports import CompoundImporter, FirmImporter
@@ -267,9 +267,7 @@ def public_firm_search(request: HttpRequest) -> HttpResponse:
 
 @rate_limit("public_pages")
 def public_firm_detail(request: HttpRequest, credit_code: str) -> HttpResponse:
-    from credit.listing import firm_public_record  # credit depends on companies
-
     firm = selectors.public_firm_get(credit_code=credit_code)
-    grades, listings = firm_public_record(firm_id=firm.pk)
-    context = {"firm": firm, "credit_record": grades, "listing_history": listings}
+    sections, values = public_record.sections_of(firm)
+    context = {"firm": firm, "sections": sections, **values}
     return render(request, "companies/public_firm_detail.html", context)

@@ -12,12 +12,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from companies import public_record
 from portal import files, history, menu, workbench
 from portal.choices import Role
 from portal.scoping import is_signed_in
 
 from . import rectification, selectors
 from .choices import FROZEN_REASON, IMPORT_REASON, PUBLISHED_REASON, RUN_REASON
+from .listing import firm_public_record
 from .models import (
     Assessment,
     CalendarDay,
@@ -303,7 +305,17 @@ REASONS = {
 STATES = {Publication: PublicationStatus, Objection: ObjectionStatus, CreditNotice: NoticeStatus}
 
 
+def public_credit_record(firm) -> tuple[str, dict]:
+    """The firm's public page: its grades in the published lists and its listing history."""
+    grades, listings = firm_public_record(firm_id=firm.pk)
+    return "credit/publication_firm_history.html", {
+        "credit_record": grades,
+        "listing_history": listings,
+    }
+
+
 def register() -> None:
+    public_record.register_section(public_credit_record)
     menu.register(
         gettext_lazy("Assessment windows"),
         "credit:window_list",
