@@ -71,6 +71,24 @@ def refusal_messages(request: HttpRequest, refusal: ValidationError | Form) -> N
             messages.error(request, message)
 
 
+def act_and_return(
+    request: HttpRequest, form: Form, act: Callable[[dict], object], done: str, back
+) -> HttpResponse:
+    """A form of a detail page, posted: when valid, the service `act(cleaned_data)` runs and
+    `done` is said; the form's errors or the service's refusal become messages instead; then
+    back to the page (`back`, a response)."""
+    if not form.is_valid():
+        refusal_messages(request, form)
+        return back
+    try:
+        act(form.cleaned_data)
+    except ValidationError as exc:
+        refusal_messages(request, exc)
+    else:
+        messages.success(request, done)
+    return back
+
+
 def add_service_errors(form: Form, exc: ValidationError) -> None:
     """Show a service's refusal on the form: on its field when the form has one, else on top."""
     if not hasattr(exc, "error_dict"):

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from credit import selectors as credit_selectors
 from portal.choices import Role
-from portal.web import add_service_errors, bureau_required, refusal_messages
+from portal.web import act_and_return, add_service_errors, bureau_required, refusal_messages
 
 from . import selectors, services
 from .choices import CHECKLIST, CheckState
@@ -305,16 +305,12 @@ def check_send_back(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def check_deduct(request: HttpRequest, pk: int) -> HttpResponse:
     check = selectors.check_get_for_user(user=request.user, pk=pk)
-    form = DeductionForm(request.POST)
-    if not form.is_valid():
-        refusal_messages(request, form)
-        return redirect("supervision:check_detail", pk=check.pk)
-    try:
-        services.check_record_deduction(
-            user=request.user, check=check, points=form.cleaned_data["points"]
-        )
-    except ValidationError as exc:
-        refusal_messages(request, exc)
-    else:
-        messages.success(request, _("The deduction was recorded on the firm's credit record."))
-    return redirect("supervision:check_detail", pk=check.pk)
+    return act_and_return(
+        request,
+        DeductionForm(request.POST),
+        lambda data: services.check_record_deduction(
+            user=request.user, check=check, points=data["points"]
+        ),
+        _("The deduction was recorded on the firm's credit record."),
+        redirect("supervision:check_detail", pk=check.pk),
+    )

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.params import page_of
-from portal.web import add_service_errors, refusal_messages, visible_to
+from portal.web import act_and_return, add_service_errors, visible_to
 
 from ..forms.declarations import (
     DeclarationAcceptForm,
@@ -87,44 +87,36 @@ def _late(declaration) -> bool:
 @require_POST
 def declaration_accept(request: HttpRequest, pk: int) -> HttpResponse:
     declaration = services.declaration_get_for_user(user=request.user, pk=pk)
-    form = DeclarationAcceptForm(request.POST, late=_late(declaration))
-    if not form.is_valid():
-        refusal_messages(request, form)
-        return redirect("credit:declaration_detail", pk=declaration.pk)
-    try:
-        services.declaration_accept(
+    return act_and_return(
+        request,
+        DeclarationAcceptForm(request.POST, late=_late(declaration)),
+        lambda data: services.declaration_accept(
             user=request.user,
             declaration=declaration,
-            points=form.cleaned_data["points"],
-            delay_reason=form.cleaned_data.get("delay_reason", ""),
-        )
-    except ValidationError as exc:
-        refusal_messages(request, exc)
-    else:
-        messages.success(request, _("Accepted: a bonus credit event was recorded."))
-    return redirect("credit:declaration_detail", pk=declaration.pk)
+            points=data["points"],
+            delay_reason=data.get("delay_reason", ""),
+        ),
+        _("Accepted: a bonus credit event was recorded."),
+        redirect("credit:declaration_detail", pk=declaration.pk),
+    )
 
 
 @visible_to(services.can_review)
 @require_POST
 def declaration_refuse(request: HttpRequest, pk: int) -> HttpResponse:
     declaration = services.declaration_get_for_user(user=request.user, pk=pk)
-    form = DeclarationRefuseForm(request.POST, late=_late(declaration))
-    if not form.is_valid():
-        refusal_messages(request, form)
-        return redirect("credit:declaration_detail", pk=declaration.pk)
-    try:
-        services.declaration_refuse(
+    return act_and_return(
+        request,
+        DeclarationRefuseForm(request.POST, late=_late(declaration)),
+        lambda data: services.declaration_refuse(
             user=request.user,
             declaration=declaration,
-            reasons=form.cleaned_data["reasons"],
-            delay_reason=form.cleaned_data.get("delay_reason", ""),
-        )
-    except ValidationError as exc:
-        refusal_messages(request, exc)
-    else:
-        messages.success(request, _("The declaration was refused."))
-    return redirect("credit:declaration_detail", pk=declaration.pk)
+            reasons=data["reasons"],
+            delay_reason=data.get("delay_reason", ""),
+        ),
+        _("The declaration was refused."),
+        redirect("credit:declaration_detail", pk=declaration.pk),
+    )
 
 
 @visible_to(services.is_firm_user)

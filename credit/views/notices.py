@@ -15,7 +15,12 @@ from django.views.decorators.http import require_POST
 
 from portal.params import page_of
 from portal.scoping import is_bureau
-from portal.web import add_service_errors, bureau_required, refusal_messages, visible_to
+from portal.web import (
+    act_and_return,
+    add_service_errors,
+    bureau_required,
+    visible_to,
+)
 
 from .. import rectification as services
 from .. import selectors
@@ -125,169 +130,132 @@ def notice_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def notice_respond(request: HttpRequest, pk: int) -> HttpResponse:
     notice = selectors.notice_get_for_user(user=request.user, pk=pk)
-    form = NoticeAnswerForm(request.POST, request.FILES)
-    if not form.is_valid():
-        refusal_messages(request, form)
-        return _back(notice)
-    try:
-        services.notice_respond(
+    return act_and_return(
+        request,
+        NoticeAnswerForm(request.POST, request.FILES),
+        lambda data: services.notice_respond(
             user=request.user,
             notice=notice,
-            text=form.cleaned_data["text"],
-            files=form.cleaned_data["files"],
-        )
-    except ValidationError as exc:
-        refusal_messages(request, exc)
-    else:
-        messages.success(request, _("Your answer was sent."))
-    return _back(notice)
+            text=data["text"],
+            files=data["files"],
+        ),
+        _("Your answer was sent."),
+        _back(notice),
+    )
 
 
 @bureau_required
 @require_POST
 def notice_edit(request: HttpRequest, pk: int) -> HttpResponse:
     notice = selectors.notice_get_for_user(user=request.user, pk=pk)
-    form = NoticeEditForm(request.POST)
-    if not form.is_valid():
-        refusal_messages(request, form)
-        return _back(notice)
-    try:
-        services.notice_edit(user=request.user, notice=notice, **form.cleaned_data)
-    except ValidationError as exc:
-        refusal_messages(request, exc)
-    else:
-        messages.success(request, _("The notice was saved."))
-    return _back(notice)
+    return act_and_return(
+        request,
+        NoticeEditForm(request.POST),
+        lambda data: services.notice_edit(user=request.user, notice=notice, **data),
+        _("The notice was saved."),
+        _back(notice),
+    )
 
 
 @bureau_required
 @require_POST
 def notice_delegate(request: HttpRequest, pk: int) -> HttpResponse:
     notice = selectors.notice_get_for_user(user=request.user, pk=pk)
-    form = NoticeDelegateForm(request.POST)
-    if not form.is_valid():
-        refusal_messages(request, form)
-        return _back(notice)
-    try:
-        services.notice_delegate(
-            user=request.user, notice=notice, street=form.cleaned_data["street"]
-        )
-    except ValidationError as exc:
-        refusal_messages(request, exc)
-    else:
-        messages.success(request, _("The re-inspection was delegated."))
-    return _back(notice)
+    return act_and_return(
+        request,
+        NoticeDelegateForm(request.POST),
+        lambda data: services.notice_delegate(
+            user=request.user, notice=notice, street=data["street"]
+        ),
+        _("The re-inspection was delegated."),
+        _back(notice),
+    )
 
 
 @notices_visible
 @require_POST
 def notice_reinspect(request: HttpRequest, pk: int) -> HttpResponse:
     notice = selectors.notice_get_for_user(user=request.user, pk=pk)
-    form = ReinspectForm(request.POST)
-    if not form.is_valid():
-        refusal_messages(request, form)
-        return _back(notice)
-    try:
-        services.notice_reinspect(user=request.user, notice=notice, **form.cleaned_data)
-    except ValidationError as exc:
-        refusal_messages(request, exc)
-    else:
-        messages.success(request, _("The re-inspection was recorded."))
-    return _back(notice)
+    return act_and_return(
+        request,
+        ReinspectForm(request.POST),
+        lambda data: services.notice_reinspect(user=request.user, notice=notice, **data),
+        _("The re-inspection was recorded."),
+        _back(notice),
+    )
 
 
 @bureau_required
 @require_POST
 def notice_close(request: HttpRequest, pk: int) -> HttpResponse:
     notice = selectors.notice_get_for_user(user=request.user, pk=pk)
-    form = OverdueCloseForm(request.POST)
-    if form.is_valid():
-        try:
-            services.notice_close(
-                user=request.user,
-                notice=notice,
-                outcome=NoticeStatus.OVERDUE,
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as exc:
-            refusal_messages(request, exc)
-        else:
-            messages.success(request, _("The notice was closed."))
-    return _back(notice)
+    return act_and_return(
+        request,
+        OverdueCloseForm(request.POST),
+        lambda data: services.notice_close(
+            user=request.user, notice=notice, outcome=NoticeStatus.OVERDUE, note=data["note"]
+        ),
+        _("The notice was closed."),
+        _back(notice),
+    )
 
 
 @bureau_required
 @require_POST
 def summons_create(request: HttpRequest, pk: int) -> HttpResponse:
     notice = selectors.notice_get_for_user(user=request.user, pk=pk)
-    form = SummonsForm(request.POST)
-    if not form.is_valid():
-        refusal_messages(request, form)
-        return _back(notice)
-    try:
-        services.summons_schedule(user=request.user, notice=notice, **form.cleaned_data)
-    except ValidationError as exc:
-        refusal_messages(request, exc)
-    else:
-        messages.success(request, _("The firm was summoned."))
-    return _back(notice)
+    return act_and_return(
+        request,
+        SummonsForm(request.POST),
+        lambda data: services.summons_schedule(user=request.user, notice=notice, **data),
+        _("The firm was summoned."),
+        _back(notice),
+    )
 
 
 @bureau_required
 @require_POST
 def summons_minutes(request: HttpRequest, pk: int) -> HttpResponse:
     summons = get_object_or_404(Summons, pk=pk)
-    form = MinutesForm(request.POST)
-    if not form.is_valid():
-        refusal_messages(request, form)
-        return _back(summons.notice)
-    try:
-        services.summons_record_minutes(
-            user=request.user, summons=summons, minutes=form.cleaned_data["minutes"]
-        )
-    except ValidationError as exc:
-        refusal_messages(request, exc)
-    else:
-        messages.success(request, _("The minutes were recorded."))
-    return _back(summons.notice)
+    return act_and_return(
+        request,
+        MinutesForm(request.POST),
+        lambda data: services.summons_record_minutes(
+            user=request.user, summons=summons, minutes=data["minutes"]
+        ),
+        _("The minutes were recorded."),
+        _back(summons.notice),
+    )
 
 
 @bureau_required
 @require_POST
 def key_supervision_add(request: HttpRequest, pk: int) -> HttpResponse:
     notice = selectors.notice_get_for_user(user=request.user, pk=pk)
-    form = KeySupervisionForm(request.POST)
-    if not form.is_valid():
-        refusal_messages(request, form)
-        return _back(notice)
-    try:
-        services.key_supervision_add(
-            user=request.user, notice=notice, reason=form.cleaned_data["reason"]
-        )
-    except ValidationError as exc:
-        refusal_messages(request, exc)
-    else:
-        messages.success(request, _("The firm was put on the key-supervision list."))
-    return _back(notice)
+    return act_and_return(
+        request,
+        KeySupervisionForm(request.POST),
+        lambda data: services.key_supervision_add(
+            user=request.user, notice=notice, reason=data["reason"]
+        ),
+        _("The firm was put on the key-supervision list."),
+        _back(notice),
+    )
 
 
 @bureau_required
 @require_POST
 def notice_deduct(request: HttpRequest, pk: int) -> HttpResponse:
     notice = selectors.notice_get_for_user(user=request.user, pk=pk)
-    form = DeductionForm(request.POST)
-    if not form.is_valid():
-        refusal_messages(request, form)
-        return _back(notice)
-    try:
-        services.notice_convert_to_deduction(
-            user=request.user, notice=notice, points=form.cleaned_data["points"]
-        )
-    except ValidationError as exc:
-        refusal_messages(request, exc)
-    else:
-        messages.success(request, _("The unfulfilled notice was recorded as a deduction."))
-    return _back(notice)
+    return act_and_return(
+        request,
+        DeductionForm(request.POST),
+        lambda data: services.notice_convert_to_deduction(
+            user=request.user, notice=notice, points=data["points"]
+        ),
+        _("The unfulfilled notice was recorded as a deduction."),
+        _back(notice),
+    )
 
 
 # --- public pages (no sign-in) ---------------------------------------------------------------

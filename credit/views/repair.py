@@ -14,7 +14,13 @@ from django.views.decorators.http import require_POST
 
 from portal.params import page_of, query_int
 from portal.scoping import is_bureau
-from portal.web import add_service_errors, bureau_required, refusal_messages, visible_to
+from portal.web import (
+    act_and_return,
+    add_service_errors,
+    bureau_required,
+    refusal_messages,
+    visible_to,
+)
 
 from ..forms.repair import (
     CalendarDayForm,
@@ -120,22 +126,18 @@ def repair_approve(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def repair_refuse(request: HttpRequest, pk: int) -> HttpResponse:
     application = services.repair_application_get_for_user(user=request.user, pk=pk)
-    form = RepairRefuseForm(request.POST, late=_late(application))
-    if form.is_valid():
-        try:
-            services.repair_application_refuse(
-                user=request.user,
-                application=application,
-                reasons=form.cleaned_data["reasons"],
-                delay_reason=form.cleaned_data.get("delay_reason", ""),
-            )
-        except ValidationError as exc:
-            refusal_messages(request, exc)
-        else:
-            messages.success(request, _("The application was refused."))
-    else:
-        refusal_messages(request, form)
-    return redirect("credit:repair_detail", pk=application.pk)
+    return act_and_return(
+        request,
+        RepairRefuseForm(request.POST, late=_late(application)),
+        lambda data: services.repair_application_refuse(
+            user=request.user,
+            application=application,
+            reasons=data["reasons"],
+            delay_reason=data.get("delay_reason", ""),
+        ),
+        _("The application was refused."),
+        redirect("credit:repair_detail", pk=application.pk),
+    )
 
 
 # --- the working-day calendar ----------------------------------------------------------------
