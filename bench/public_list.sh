@@ -1,21 +1,28 @@
 #!/usr/bin/env bash
-# Throughput of the public red and black list under gunicorn, beside the same bytes served as a
-# static file by the same gunicorn through whitenoise (the floor). Target: list/floor >= 0.5.
+# Throughput of the public pages under gunicorn, each beside the same bytes served as a static
+# file by the same gunicorn through whitenoise (the floor) and by nginx (the machine's limit).
+# Targets: the list, its CSV and JSON and the certificate's page >= 0.9 x whitenoise, the
+# firm's page >= 0.5 x.
 #
-#     bench/public_list.sh            # from the repository root; needs PostgreSQL on 127.0.0.1
+#     bench/public_list.sh            # from the repository root; needs PostgreSQL and Redis
 #
-# Creates the database portal_bench_web, loads the demo (which rates 2023), publishes the 2023
-# rating through the real services (bench/public_list_setup.py), collects the static files into
-# a temporary STATIC_ROOT, saves the bytes of /credit/redblack/ there as bench/redblack.html,
-# starts gunicorn (2 sync workers, production settings), warms up, then runs wrk RUNS times on
-# each URL, alternately, and prints requests/s per run, the medians and the ratio. Drops the
-# database and stops gunicorn on exit.
+# Creates the database portal_bench_web, loads the demo (which rates and publishes 2023 and
+# issues a credit certificate), makes sure 2023 is published (bench/public_list_setup.py, which
+# also names the certificate and a black-listed firm), collects the static files into a
+# temporary STATIC_ROOT, and saves there the bytes of each page, fetched from gunicorn, as
+# bench/<name>.<ext>. Then gunicorn (WORKERS sync workers, production settings) and nginx (as
+# many workers, its own port, a temporary configuration) serve; after a warm-up, wrk runs RUNS
+# times on each address, the page, its whitenoise copy and its nginx copy one after the other,
+# and the script prints per page the median requests/s, the ratios, and the load average
+# before and after. Drops the database and stops gunicorn and nginx on exit.
 #
-# Cache: the per-version cache of the rendered lists is Django's default LocMem cache, one per
-# gunicorn worker: each worker renders a version once (the warm-up covers both workers).
+# Cache: the production one, Redis (REDIS_URL and CACHE_URL: database 12 of 127.0.0.1:6379
+# unless BENCH_REDIS says otherwise), shared by the workers; it is flushed at the start. The
+# demo is loaded with REDIS_URL unset (its rating runs eagerly, in process), the same cache.
 #
-# Environment: RUNS (3), DURATION (10s), THREADS (2), CONNECTIONS (16), WORKERS (2), PORT (8765),
-# KEEP_DB=1 to keep the database.
+# Environment: RUNS (3), DURATION (10s), THREADS (2), CONNECTIONS (16), WORKERS (2),
+# PORT (8765), NGINX_PORT (8766), BENCH_REDIS, KEEP_DB=1 to keep the database, REUSE_DB=1 to
+# measure again on a kept one (no demo loading).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -27,23 +34,30 @@ THREADS="${THREADS:-2}"
 CONNECTIONS="${CONNECTIONS:-16}"
 WORKERS="${WORKERS:-2}"
 PORT="${PORT:-8765}"
+NGINX_PORT="${NGINX_PORT:-8766}"
+BENCH_REDIS="${BENCH_REDIS:-redis://127.0.0.1:6379/12}"
 DB=portal_bench_web
 HOST=127.0.0.1
 BASE="http://$HOST:$PORT"
-LIST_URL="$BASE/credit/redblack/"
-FLOOR_PATH="bench/redblack.html"
-FLOOR_URL="$BASE/static/$FLOOR_PATH"
+NGINX_BASE="http://$HOST:$NGINX_PORT"
 
 command -v wrk >/dev/null || apt-get install -y wrk >/dev/null
+command -v nginx >/dev/null || apt-get install -y nginx >/dev/null
 command -v psql >/dev/null || { echo "psql is missing" >&2; exit 1; }
+command -v redis-cli >/dev/null || { echo "redis-cli is missing" >&2; exit 1; }
 
 TMP="$(mktemp -d)"
+chmod 755 "$TMP"  # nginx's workers read the copies
 STATIC_ROOT="$TMP/static"
 GUNICORN_PID=""
+NGINX_PID=""
 
 cleanup() {
     if [[ -n "$GUNICORN_PID" ]] && kill -0 "$GUNICORN_PID" 2>/dev/null; then
         kill -TERM "$GUNICORN_PID" && wait "$GUNICORN_PID" 2>/dev/null || true
+    fi
+    if [[ -n "$NGINX_PID" ]] && kill -0 "$NGINX_PID" 2>/dev/null; then
+        kill -QUIT "$NGINX_PID" && wait "$NGINX_PID" 2>/dev/null || true
     fi
     if [[ "${KEEP_DB:-0}" != 1 ]]; then
         psql -h "$HOST" -U postgres -q -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)" || true
@@ -65,19 +79,42 @@ export DJANGO_SECURE_SSL_REDIRECT=0 LOG_LEVEL=WARNING
 # wrk is one address asking thousands of times a second: the public rate limit would answer 429.
 export PORTAL_RATE_LIMITS_ENABLED=0
 export DATABASE_URL="postgres://postgres@$HOST:5432/$DB"
-unset REDIS_URL  # the demo's rating runs eagerly, in process
+export CACHE_URL="$BENCH_REDIS"
+unset REDIS_URL  # the demo's rating runs eagerly, in process; gunicorn gets it below
 PY=.venv/bin/python
 
-echo "== database $DB"
-psql -h "$HOST" -U postgres -q -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)"
-psql -h "$HOST" -U postgres -q -c "CREATE DATABASE $DB"
-$PY manage.py migrate --no-input -v 0
-$PY manage.py load_demo | sed -n 1p
-$PY bench/public_list_setup.py
+echo "== database $DB, cache $CACHE_URL (flushed)"
+redis-cli -u "$BENCH_REDIS" flushdb >/dev/null
+if [[ "${REUSE_DB:-0}" == 1 ]]; then
+    echo "reusing the database of a run with KEEP_DB=1"
+else
+    psql -h "$HOST" -U postgres -q -c "DROP DATABASE IF EXISTS $DB WITH (FORCE)"
+    psql -h "$HOST" -U postgres -q -c "CREATE DATABASE $DB"
+    $PY manage.py migrate --no-input -v 0
+    # The demo refuses production settings (its accounts have known passwords): development.
+    DJANGO_ENV=development DJANGO_DEBUG=0 $PY manage.py load_demo | sed -n 1p
+fi
+$PY bench/public_list_setup.py "$TMP/pages.sh"
+# shellcheck disable=SC1091
+source "$TMP/pages.sh"
 $PY manage.py collectstatic --no-input -v 0
 
+# name, address, file of the copy (its extension gives the Content-Type whitenoise and nginx send)
+NAMES=(list csv json verify firm)
+declare -A URL_PATH=(
+    [list]="/credit/redblack/"
+    [csv]="/credit/redblack/$YEAR.csv"
+    [json]="/credit/redblack/$YEAR.json"
+    [verify]="$VERIFY_PATH"
+    [firm]="$FIRM_PATH"
+)
+declare -A COPY=(
+    [list]=bench/list.html [csv]=bench/list.csv [json]=bench/list.json
+    [verify]=bench/verify.html [firm]=bench/firm.html
+)
+
 start_gunicorn() {
-    .venv/bin/gunicorn portal.wsgi -w "$WORKERS" -b "$HOST:$PORT" \
+    REDIS_URL="$BENCH_REDIS" .venv/bin/gunicorn portal.wsgi -w "$WORKERS" -b "$HOST:$PORT" \
         --log-level warning >"$TMP/gunicorn.log" 2>&1 &
     GUNICORN_PID=$!
     for _ in $(seq 100); do
@@ -92,25 +129,66 @@ stop_gunicorn() {
     GUNICORN_PID=""
 }
 
-# The floor's bytes: the page itself, fetched from gunicorn, saved under STATIC_ROOT; whitenoise
+start_nginx() {
+    mkdir -p "$TMP/nginx"
+    cat >"$TMP/nginx/nginx.conf" <<EOF
+daemon off;
+worker_processes $WORKERS;
+pid $TMP/nginx/nginx.pid;
+error_log $TMP/nginx/error.log warn;
+events { worker_connections 1024; }
+http {
+    types { text/html html; text/csv csv; application/json json; }
+    default_type application/octet-stream;
+    access_log off;
+    sendfile on;
+    keepalive_timeout 0;  # as gunicorn's sync workers: one request per connection
+    client_body_temp_path $TMP/nginx/body;
+    proxy_temp_path $TMP/nginx/proxy;
+    fastcgi_temp_path $TMP/nginx/fastcgi;
+    uwsgi_temp_path $TMP/nginx/uwsgi;
+    scgi_temp_path $TMP/nginx/scgi;
+    server {
+        listen $HOST:$NGINX_PORT;
+        location /static/ { alias $STATIC_ROOT/; }
+    }
+}
+EOF
+    nginx -c "$TMP/nginx/nginx.conf" -p "$TMP/nginx" &
+    NGINX_PID=$!
+    for _ in $(seq 50); do
+        curl -fs -o /dev/null "$NGINX_BASE/static/${COPY[list]}" 2>/dev/null && return 0
+        sleep 0.1
+    done
+    cat "$TMP/nginx/error.log" >&2
+    return 1
+}
+
+# The copies: each page's bytes, fetched from gunicorn, saved under STATIC_ROOT; whitenoise
 # scans STATIC_ROOT when a worker starts, so gunicorn starts again afterwards.
-echo "== saving the page's bytes as the floor"
+echo "== saving the pages' bytes as the floors"
 start_gunicorn
 mkdir -p "$STATIC_ROOT/bench"
-curl -fsS -o "$STATIC_ROOT/$FLOOR_PATH" "$LIST_URL"
+for name in "${NAMES[@]}"; do
+    curl -fsS -o "$STATIC_ROOT/${COPY[$name]}" "$BASE${URL_PATH[$name]}"
+done
+chmod -R a+rX "$STATIC_ROOT"
 stop_gunicorn
 start_gunicorn
-page_bytes=$(curl -fsS "$LIST_URL" | wc -c)
-floor_bytes=$(curl -fsS "$FLOOR_URL" | wc -c)
-echo "page $page_bytes bytes, static copy $floor_bytes bytes"
-
-echo "== warm-up"
-wrk -t"$THREADS" -c"$CONNECTIONS" -d3s "$LIST_URL" >/dev/null
-wrk -t"$THREADS" -c"$CONNECTIONS" -d3s "$FLOOR_URL" >/dev/null
+start_nginx
+for name in "${NAMES[@]}"; do
+    page="$TMP/page.$name"
+    curl -fsS -o "$page" "$BASE${URL_PATH[$name]}"
+    curl -fsS -o "$page.nginx" "$NGINX_BASE/static/${COPY[$name]}"
+    same=same
+    cmp -s "$page" "$STATIC_ROOT/${COPY[$name]}" && cmp -s "$page" "$page.nginx" || same=DIFFERENT
+    printf '%-7s %-48s %7s bytes, copies: %s\n' "$name" "${URL_PATH[$name]}" \
+        "$(wc -c <"$page")" "$same"
+done
 
 rps() {  # requests/s of one wrk run on $1; non-2xx responses fail the benchmark
     local out
-    out="$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" "$1")"
+    out="$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$1" "$2")"
     if grep -q "Non-2xx" <<<"$out"; then
         echo "$out" >&2
         return 1
@@ -118,23 +196,45 @@ rps() {  # requests/s of one wrk run on $1; non-2xx responses fail the benchmark
     awk '/^Requests\/sec:/ {print $2}' <<<"$out"
 }
 
-echo "== wrk -t$THREADS -c$CONNECTIONS -d$DURATION, $RUNS runs each, alternately"
-echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-list_runs=()
-floor_runs=()
-printf '%-4s %12s %12s\n' run list floor
-for i in $(seq "$RUNS"); do
-    l=$(rps "$LIST_URL")
-    f=$(rps "$FLOOR_URL")
-    list_runs+=("$l")
-    floor_runs+=("$f")
-    printf '%-4s %12s %12s\n' "$i" "$l" "$f"
+echo "== warm-up (3 s of each address)"
+for name in "${NAMES[@]}"; do
+    rps 3s "$BASE${URL_PATH[$name]}" >/dev/null
+    rps 3s "$BASE/static/${COPY[$name]}" >/dev/null
+    rps 3s "$NGINX_BASE/static/${COPY[$name]}" >/dev/null
 done
-echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+echo "== wrk -t$THREADS -c$CONNECTIONS -d$DURATION, $RUNS runs of each, alternately"
+load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
+echo "load average before: $load_before"
+declare -A RUNS_OF
+printf '%-4s %-7s %10s %10s %10s\n' run page gunicorn whitenoise nginx
+for i in $(seq "$RUNS"); do
+    for name in "${NAMES[@]}"; do
+        a=$(rps "$DURATION" "$BASE${URL_PATH[$name]}")
+        w=$(rps "$DURATION" "$BASE/static/${COPY[$name]}")
+        n=$(rps "$DURATION" "$NGINX_BASE/static/${COPY[$name]}")
+        RUNS_OF[$name.app]+="$a "
+        RUNS_OF[$name.whitenoise]+="$w "
+        RUNS_OF[$name.nginx]+="$n "
+        printf '%-4s %-7s %10s %10s %10s\n' "$i" "$name" "$a" "$w" "$n"
+    done
+done
+load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
+echo "load average after: $load_after"
 
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
-list_median=$(median "${list_runs[@]}")
-floor_median=$(median "${floor_runs[@]}")
-ratio=$(awk -v l="$list_median" -v f="$floor_median" 'BEGIN {printf "%.2f", l/f}')
-printf 'median list %s req/s, floor %s req/s, ratio list/floor %s (target >= 0.5)\n' \
-    "$list_median" "$floor_median" "$ratio"
+declare -A TARGET=([list]=0.9 [csv]=0.9 [json]=0.9 [verify]=0.9 [firm]=0.5)
+echo "== medians (req/s) and ratios; load average $load_before before, $load_after after"
+printf '%-7s %10s %10s %10s %12s %12s %8s\n' page gunicorn whitenoise nginx app/whitenoise \
+    app/nginx target
+for name in "${NAMES[@]}"; do
+    # shellcheck disable=SC2086
+    a=$(median ${RUNS_OF[$name.app]})
+    # shellcheck disable=SC2086
+    w=$(median ${RUNS_OF[$name.whitenoise]})
+    # shellcheck disable=SC2086
+    n=$(median ${RUNS_OF[$name.nginx]})
+    printf '%-7s %10s %10s %10s %12s %12s %8s\n' "$name" "$a" "$w" "$n" \
+        "$(awk -v a="$a" -v b="$w" 'BEGIN {printf "%.2f", a/b}')" \
+        "$(awk -v a="$a" -v b="$n" 'BEGIN {printf "%.2f", a/b}')" ">= ${TARGET[$name]}"
+done

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from portal import menu, pickers, workbench
 from portal.scoping import can_edit_registry, is_bureau, is_signed_in
 
-from . import coverage, selectors
+from . import coverage, public_page, selectors
 from .models import Compound, Firm
 
 
@@ -26,6 +26,7 @@ def coverage_card(user, today) -> dict | None:
 
 
 def register() -> None:
+    public_page.register()  # the firm's public page, kept for anonymous visitors
     menu.register(
         _("Firms"), "companies:firm_list", allowed=is_signed_in, group=menu.REGISTRY, order=10
     )

@@ -7,13 +7,15 @@ from __future__ import annotations
 import datetime as dt
 from urllib.parse import urlencode
 
+from django.db.models import Count, Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from companies import public_record
-from portal import files, history, menu, workbench
+from companies.validators import normalize_credit_code
+from portal import files, history, menu, pagecache, workbench
 from portal.choices import Role
 from portal.scoping import is_signed_in
 
@@ -314,8 +316,20 @@ def public_credit_record(firm) -> tuple[str, dict]:
     }
 
 
+def firm_events_stamp(*, credit_code: str) -> str:
+    """What of a firm's public credit record changes without a publication: its credit
+    events (recorded, edited or deleted), shown as the reasons of its listings. One query."""
+    events = CreditEvent.objects.filter(firm__credit_code=normalize_credit_code(credit_code))
+    found = events.aggregate(count=Count("pk"), last=Max("updated_at"))
+    return f"{found['count']}|{found['last']}"
+
+
 def register() -> None:
     public_record.register_section(public_credit_record)
+    # The public list, its files and the certificates' pages: kept for anonymous visitors.
+    pagecache.register("credit:redblack")
+    pagecache.register("credit:certificate_verify_form")
+    pagecache.register_stamp("companies:public_firm_detail", firm_events_stamp)
     menu.register(
         gettext_lazy("Assessment windows"),
         "credit:window_list",

@@ -175,12 +175,14 @@ def publication_create(
     try:
         # Two clerks opening the same year at once: the unique year lets one of them win.
         with transaction.atomic():
-            return record_save(publication, user=user)
+            publication = record_save(publication, user=user)
     except IntegrityError:
         raise refusal(
             _("The lists of %(year)s have a publicity notice already.") % {"year": run.year},
             "exists",
         ) from None
+    selectors.public_pages_changed()  # the proposed lists appear on the public page
+    return publication
 
 
 def _lock(publication: Publication) -> Publication:
@@ -210,6 +212,7 @@ def publication_set_run(
     if run.pk == publication.run_id:
         raise refusal(_("The publication already shows this run."), "same_run", "run")
     publication.run = run
+    selectors.public_pages_changed()  # the proposed lists are the new run's
     return record_save(publication, user=user, reason=reason or f"{RUN_REASON} #{run.pk}")
 
 
@@ -267,6 +270,7 @@ def objection_file(
         )
         attachment.full_clean()
         attachment.save()
+    selectors.public_pages_changed()  # the proposed lists mark the objection pending
     return objection
 
 
@@ -290,6 +294,7 @@ def objection_answer(
     objection.answer = answer
     objection.answered_by = user
     objection.answered_at = timezone.now()
+    selectors.public_pages_changed()  # no longer pending on the proposed lists
     return record_save(objection, user=user)
 
 
@@ -359,9 +364,8 @@ def publication_publish(
     )
     version.full_clean()
     version.save()
-    # The public pages read the versions from a short-lived cache: forget it now and on commit.
-    selectors.published_versions_forget()
-    transaction.on_commit(selectors.published_versions_forget)
+    # The public pages and the list of versions are kept in the shared cache: forget them.
+    selectors.public_pages_changed()
     publication.status = PublicationStatus.PUBLISHED
     record_save(publication, user=user, reason=f"{PUBLISHED_REASON} #{number}")
     rule_set_freeze(user=user, rule_set=publication.run.rule_set)

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-from django.core.cache import cache
 from django.db.models import (
     BooleanField,
     Case,
@@ -28,6 +27,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from companies.models import Compound, Firm
+from portal import pagecache
 from portal.choices import Role
 from portal.models import Community, Street, User
 from portal.scoping import (
@@ -616,25 +616,22 @@ def objection_attachments_for_user(*, user: User) -> QuerySet[ObjectionAttachmen
 
 
 # The list of published versions is all a warm public page reads from the database: it is
-# cached for a few seconds. Publishing forgets it at once in the cache it shares with the
-# publishing process; a per-process cache (LocMem, one per gunicorn worker) elsewhere shows a
-# new version within these seconds.
+# kept in the shared cache until the next publication, correction or repair, which forget it
+# (and the public pages kept with it) in every process at once: portal/pagecache.py.
 PUBLISHED_VERSIONS_KEY = "credit:published_versions"
-PUBLISHED_VERSIONS_SECONDS = 5
 
 
 def published_versions() -> list[PublicationVersion]:
     """Every published version of every year, newest first, without their content: one
-    small query (a handful of rows a year), cached for PUBLISHED_VERSIONS_SECONDS."""
-    versions = cache.get(PUBLISHED_VERSIONS_KEY)
-    if versions is None:
-        versions = _published_versions_query()
-        cache.set(PUBLISHED_VERSIONS_KEY, versions, PUBLISHED_VERSIONS_SECONDS)
-    return versions
+    small query (a handful of rows a year), kept until the next publication."""
+    return pagecache.remember(PUBLISHED_VERSIONS_KEY, _published_versions_query)
 
 
-def published_versions_forget() -> None:
-    cache.delete(PUBLISHED_VERSIONS_KEY)
+def public_pages_changed() -> None:
+    """What the public pages show changed (a version published, a repair approved, a year's
+    publicity opened or its objections): forget the versions and every kept public page, in
+    every process sharing the cache, now and again when the transaction commits."""
+    pagecache.invalidate_on_commit()
 
 
 def _published_versions_query() -> list[PublicationVersion]:

@@ -1,31 +1,63 @@
-"""Request-wide rules: Chinese by default, and how long a session lasts."""
+"""Request-wide rules: Chinese by default (a `?lang=` link picks another language), how long
+a session lasts, and public pages served from the page cache."""
 
 from __future__ import annotations
 
+import logging
 import time
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.core.cache import cache
 from django.core.exceptions import BadRequest
+from django.http import HttpResponseRedirect
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from . import pagecache
 from .choices import Role
+from .ratelimits import wait_seconds
+
+logger = logging.getLogger(__name__)
 
 
 class ChosenLanguageMiddleware(LocaleMiddleware):
     """LocaleMiddleware without Accept-Language: civil servants' browsers are often set to
     English, yet the portal must open in Chinese unless English was picked (language cookie)."""
 
-    def process_request(self, request) -> None:
-        code = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
-        if code not in dict(settings.LANGUAGES):
-            code = settings.LANGUAGE_CODE
-        translation.activate(code)
+    QUERY_PARAMETER = "lang"
+
+    def process_request(self, request):
+        if request.method in ("GET", "HEAD") and self.QUERY_PARAMETER in request.GET:
+            return self._choose(request)
+        translation.activate(pagecache.language_of(request))
         request.LANGUAGE_CODE = translation.get_language()
+        return None
+
+    def _choose(self, request) -> HttpResponseRedirect:
+        """The footer's language links (`?lang=en`): the same address without the parameter,
+        with the language cookie set (as Django's set_language does), so that the page shown
+        next is the one every visitor of that language gets. An unknown code changes
+        nothing."""
+        rest = request.GET.copy()
+        code = rest.pop(self.QUERY_PARAMETER)[-1]
+        query = rest.urlencode()
+        response = HttpResponseRedirect(request.path + (f"?{query}" if query else ""))
+        if code in dict(settings.LANGUAGES):
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                code,
+                max_age=settings.LANGUAGE_COOKIE_AGE,
+                path=settings.LANGUAGE_COOKIE_PATH,
+                domain=settings.LANGUAGE_COOKIE_DOMAIN,
+                secure=settings.LANGUAGE_COOKIE_SECURE,
+                httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            )
+        return response
 
 
 class SessionLimitsMiddleware:
@@ -135,3 +167,34 @@ class MfaMiddleware:
         return HttpResponseRedirect(
             f"{reverse(url_name)}?{urlencode({'next': request.get_full_path()})}"
         )
+
+
+class PublishedPageMiddleware:
+    """Serve the kept bytes of a public page (portal/pagecache.py) to an anonymous GET without
+    session, messages or query string, before sessions, CSRF and authentication: one read of
+    the generation from the shared cache, the bytes from this process's copy. On a miss the view runs, and a response it
+    marked `cacheable` is kept for the next visitor. The security headers are added by the
+    middleware above this one, to kept pages as to the others."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not pagecache.eligible(request):
+            return self.get_response(request)
+        stamp = pagecache.stamp_of(request)
+        if stamp is None:
+            return self.get_response(request)
+        key = pagecache.page_key(request.path, pagecache.language_of(request), stamp)
+        try:
+            current = pagecache.generation(cache.get_many([pagecache.GENERATION_KEY]))
+            kept = pagecache.kept_page(key, current)
+        except Exception:  # noqa: BLE001 — the cache server is down: the view answers
+            logger.warning("page cache unavailable for %s", request.path)
+            return self.get_response(request)
+        if kept is not None:
+            group = pagecache.rate_group_of(kept)
+            # Over the rate limit, the view answers 429 (counting the request once more).
+            if not (group and wait_seconds(request, group)):
+                return pagecache.kept_response(request, kept)
+        return pagecache.keep(request, self.get_response(request), current, stamp)

@@ -123,6 +123,9 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "portal.headers.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Right after the static files: the kept bytes of a public page for an anonymous visitor
+    # (portal/pagecache.py), before sessions, CSRF and authentication cost anything.
+    "portal.middleware.PublishedPageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "portal.middleware.ChosenLanguageMiddleware",
     "portal.middleware.RefuseNulMiddleware",
@@ -419,7 +422,9 @@ PORTAL_PERMISSIONS_POLICY = {
 # The cache (public pages, reply PDFs, rate-limit counts): Redis when REDIS_URL is set, so that
 # every gunicorn worker counts and forgets alike, in a database of its own (clearing a cache
 # flushes its whole database, and Celery's queues live in REDIS_URL's); else memory, per
-# process.
+# process. The public pages are invalidated through this cache (portal/pagecache.py): with
+# several worker processes it must be the shared one, or a publication shows only in the
+# process that made it.
 CACHE_URL = env_str("CACHE_URL", redis_database(REDIS_URL, 1) if REDIS_URL else "")
 CACHES = {
     "default": (

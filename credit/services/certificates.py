@@ -339,4 +339,5 @@ def certificate_revoke(
     locked.revoked_at = now or timezone.now()
     locked.revoked_by = user
     locked.revoke_reason = reason
+    selectors.public_pages_changed()  # its public page, kept in the shared cache, says revoked
     return record_save(locked, user=user, reason=CERTIFICATE_REVOKED_REASON)

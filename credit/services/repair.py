@@ -310,9 +310,8 @@ def _version_without(
     )
     version.full_clean()
     version.save()
-    # The public pages read the versions from a short-lived cache: forget it now and on commit.
-    selectors.published_versions_forget()
-    transaction.on_commit(selectors.published_versions_forget)
+    # The public pages and the list of versions are kept in the shared cache: forget them.
+    selectors.public_pages_changed()
     record_save(publication, user=user, reason=f"{PUBLISHED_REASON} #{number}")
     return version
 

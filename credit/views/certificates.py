@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from portal import pagecache
 from portal.choices import Role
 from portal.params import page_of, query_text
 from portal.ratelimits import rate_limit
@@ -133,16 +134,28 @@ def certificate_verify_form(request: HttpRequest) -> HttpResponse:
     if code:
         return redirect(services.verify_path(code))
     context = {"shown": typed, "malformed": bool(request.GET.get("code"))}
-    return render(request, "credit/certificate_verify.html", context)
+    response = render(request, "credit/certificate_verify.html", context)
+    return pagecache.cacheable(response, rate_group="public_pages")  # the empty form
+
+
+# A certificate's public page is kept (portal/pagecache.py) until the bureau revokes it or a
+# list is published (which forget every kept page), until it expires, and at most this long:
+# the firm's name comes from the registry, whose edits do not forget kept pages.
+VERIFY_KEPT_SECONDS = 300
 
 
 @rate_limit("public_pages")
 def certificate_verify(request: HttpRequest, code: str) -> HttpResponse:
-    verification = services.certificate_verify(text=code, now=timezone.now())
+    now = timezone.now()
+    verification = services.certificate_verify(text=code, now=now)
     context = {
         "verification": verification,
         "certificate": verification.certificate,
         "shown": verification.code,
     }
     status = 404 if verification.problem else 200
-    return render(request, "credit/certificate_verify.html", context, status=status)
+    response = render(request, "credit/certificate_verify.html", context, status=status)
+    seconds = VERIFY_KEPT_SECONDS
+    if verification.certificate is not None and verification.certificate.valid_until > now:
+        seconds = min(seconds, int((verification.certificate.valid_until - now).total_seconds()))
+    return pagecache.cacheable(response, seconds=seconds, rate_group="public_pages")

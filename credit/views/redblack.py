@@ -1,5 +1,7 @@
 """The public red and black list (no sign-in): the page of a year and of each published
-version, cached, and the frozen lists as JSON and CSV downloads."""
+version, and the frozen lists as JSON and CSV downloads. What an anonymous visitor gets is
+kept in the shared cache and served before the view runs (portal/pagecache.py); the lists
+are also cached per version, for the signed-in visitors."""
 
 from __future__ import annotations
 
@@ -7,10 +9,8 @@ import hashlib
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
 
-from django.contrib import messages
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -18,6 +18,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from portal import pagecache
 from portal.exports import csv_response
 from portal.ratelimits import rate_limit
 
@@ -68,10 +69,6 @@ def _proposals_html(publications) -> str:
     return html
 
 
-# Stands for the proposed lists in a cached page: they change with objections, not versions.
-_PROPOSED_PLACEHOLDER = "<!--redblack-proposed-5b1e9c2d-->"
-
-
 def _redblack(request: HttpRequest, *, year: int | None, number: int | None) -> HttpResponse:
     versions = selectors.published_versions()
     in_publicity = [] if number is not None else listing.publications_in_publicity()
@@ -100,38 +97,20 @@ def _redblack(request: HttpRequest, *, year: int | None, number: int | None) -> 
         ),
         "proposed_years": [p.year for p in proposed],
         "lists_html": mark_safe(_lists_html(shown)) if shown else "",  # noqa: S308 — our template
+        "proposed_html": mark_safe(_proposals_html(proposed)),  # noqa: S308 — our template
     }
-    proposed_html = _proposals_html(proposed)
-    if request.user.is_authenticated or request.GET or len(messages.get_messages(request)):
-        context["proposed_html"] = mark_safe(proposed_html)  # noqa: S308 — our template
-        return render(request, "credit/redblack_list.html", context)
-    page = _anonymous_page(request, versions, context)
-    return HttpResponse(page.replace(_PROPOSED_PLACEHOLDER, proposed_html))
+    response = render(request, "credit/redblack_list.html", context)
+    # What an anonymous visitor gets is kept (portal/pagecache.py) until the next publication,
+    # repair or objection; the proposed lists change when their period ends.
+    return pagecache.cacheable(response, seconds=_kept_seconds(proposed), rate_group="public_pages")
 
 
-# Stands for the CSRF token of the footer's language form in a cached page (alphanumeric: the
-# csrf_token tag escapes it unchanged); each response gets its own token in its place.
-_CSRF_PLACEHOLDER = "csrfplaceholder0f3c9a7e1d2b4c6a8e0f1d3b5c7a9e2f4"
-
-
-def _anonymous_page(request: HttpRequest, versions, context: dict) -> str:
-    """The whole page as an anonymous visitor without messages sees it, cached per set of
-    published versions, years in publicity, language and address: rendering the layout costs
-    more than the rest of the request. The CSRF token and the proposed lists are put in per
-    response."""
-    pks = ",".join(str(v.pk) for v in versions)
-    proposed = ",".join(str(y) for y in context["proposed_years"])
-    digest = hashlib.sha256(f"{pks}|{proposed}|{request.path}".encode()).hexdigest()[:32]
-    key = f"credit:redblack:page:{digest}:{get_language()}"
-    page = cache.get(key)
-    if page is None:
-        placeholders = {
-            "csrf_token": _CSRF_PLACEHOLDER,
-            "proposed_html": mark_safe(_PROPOSED_PLACEHOLDER),  # noqa: S308 — a constant
-        }
-        page = render_to_string("credit/redblack_list.html", context | placeholders, request)
-        cache.set(key, page, PUBLIC_CACHE_SECONDS)
-    return page.replace(_CSRF_PLACEHOLDER, get_token(request))
+def _kept_seconds(proposed) -> int:
+    if not proposed:
+        return PUBLIC_CACHE_SECONDS
+    now = timezone.now()
+    ends = [(p.period_end - now).total_seconds() for p in proposed if p.period_end > now]
+    return int(min([PROPOSED_CACHE_SECONDS, *ends]))
 
 
 @rate_limit("public_pages")
@@ -166,7 +145,7 @@ def redblack_json(request: HttpRequest, year: int, number: int | None = None) ->
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = f'inline; filename="redblack-{year}-v{version.number}.json"'
     response["X-Content-SHA256"] = version.digest
-    return response
+    return pagecache.cacheable(response, seconds=PUBLIC_CACHE_SECONDS, rate_group="public_files")
 
 
 CSV_COLUMNS = ("list", "rank", "credit_code", "name", "score", "grade", "vetoed", "compounds")
@@ -194,4 +173,5 @@ def redblack_csv(request: HttpRequest, year: int, number: int | None = None) -> 
     version exists (the JSON, whose digest the page shows, keeps the names as stored)."""
     version = _version_of(year, number)
     data = selectors.version_content(pk=version.pk)
-    return csv_response(_csv_rows(data), filename=f"redblack-{year}-v{version.number}.csv")
+    response = csv_response(_csv_rows(data), filename=f"redblack-{year}-v{version.number}.csv")
+    return pagecache.cacheable(response, seconds=PUBLIC_CACHE_SECONDS, rate_group="public_files")
