@@ -179,3 +179,31 @@ def compound_set_red_heart_year(
         return compound
     compound.red_heart_year = year
     return record_save(compound, user=user, reason=reason)
+
+
+@transaction.atomic
+def firm_bulk_create(*, user: User | None, firms: list[Firm]) -> list[Firm]:
+    """Create many new firms at once (imports), validated like `firm_create` but without a
+    query per row: fields in memory, the unique credit code by the database. One history
+    entry per firm, in `user`'s name."""
+    from simple_history.utils import bulk_create_with_history
+
+    for firm in firms:
+        firm.full_clean(validate_unique=False, validate_constraints=False)
+    return bulk_create_with_history(firms, Firm, batch_size=1000, default_user=user)
+
+
+@transaction.atomic
+def firm_bulk_update(*, user: User | None, firms: list[Firm], fields: list[str]) -> None:
+    """Save the given fields of many firms at once (imports), validated in memory as in
+    `firm_bulk_create`, with one history entry each."""
+    from simple_history.utils import bulk_update_with_history
+
+    now = timezone.now()
+    for firm in firms:
+        firm.full_clean(validate_unique=False, validate_constraints=False)
+        firm.updated_at = now
+    fields = [name for name in fields if name != "updated_at"]
+    bulk_update_with_history(
+        firms, Firm, [*fields, "updated_at"], batch_size=500, default_user=user
+    )

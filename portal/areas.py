@@ -62,3 +62,58 @@ class AreaResolver:
             community = community_get_or_create(user=self.user, street=street, name=community_name)
             self._communities[names] = community
         return community
+
+    def ensure(self, names: Iterable[AreaNames]) -> None:
+        """Create in bulk the districts, streets and communities among `names` that do not
+        exist yet (a few queries per level, not a few per community), so that
+        `get_or_create` then finds every one of them without writing. Validated in memory
+        as `record_save` does; the unique constraints are the database's."""
+        wanted = {triple for triple in names if all(triple)} - self._communities.keys()
+        self.preload(wanted)
+        wanted -= self._communities.keys()
+        if not wanted:
+            return
+        districts = _bulk_get_or_create(
+            District.objects.filter(name__in={d for d, _s, _c in wanted}),
+            lambda d: d.name,
+            {d: District(name=d) for d, _s, _c in wanted},
+        )
+        street_keys = {(districts[d].pk, s): (d, s) for d, s, _c in wanted}
+        streets = _bulk_get_or_create(
+            Street.objects.filter(
+                district_id__in={key[0] for key in street_keys},
+                name__in={key[1] for key in street_keys},
+            ),
+            lambda s: (s.district_id, s.name),
+            {key: Street(district=districts[d], name=s) for key, (d, s) in street_keys.items()},
+        )
+        community_keys = {(streets[(districts[d].pk, s)].pk, c): (d, s, c) for d, s, c in wanted}
+        communities = _bulk_get_or_create(
+            Community.objects.filter(
+                street_id__in={key[0] for key in community_keys},
+                name__in={key[1] for key in community_keys},
+            ),
+            lambda c: (c.street_id, c.name),
+            {
+                key: Community(street=streets[(districts[d].pk, s)], name=c)
+                for key, (d, s, c) in community_keys.items()
+            },
+        )
+        for key, triple in community_keys.items():
+            self._communities[triple] = communities[key]
+
+
+def _bulk_get_or_create(existing, key_of, new: dict) -> dict:
+    """{key: object}: those of `existing` (a queryset over the wanted keys, perhaps more),
+    and the `new` objects for the other keys, created at once."""
+    found = {key_of(obj): obj for obj in existing.iterator(chunk_size=2000)}
+    missing = [obj for key, obj in new.items() if key not in found]
+    for obj in missing:
+        # The parent is a saved instance: checking it exists would be a query per row.
+        parents = [f.name for f in obj._meta.concrete_fields if f.is_relation]
+        obj.full_clean(exclude=parents, validate_unique=False, validate_constraints=False)
+    model = type(missing[0]) if missing else None
+    if model is not None:
+        model.objects.bulk_create(missing, batch_size=1000)
+    found.update({key_of(obj): obj for obj in missing})
+    return {key: found[key] for key in new}

@@ -10,6 +10,7 @@ Every cell comes back as stripped text: an empty cell is "", the number 300 is "
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import io
@@ -39,6 +40,7 @@ MAX_COLUMNS = 100
 MAX_COMPRESSION_RATIO = 100
 RATIO_CHECK_MIN_BYTES = 1024 * 1024
 MAX_ZIP_MEMBERS = 1000
+CSV_CHUNK = 1024 * 1024
 # In read-only mode openpyxl streams the worksheets row by row but holds every other part
 # in memory whole, the shared strings above all: those are held to IMPORT_MAX_PART_BYTES.
 WORKSHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
@@ -62,6 +64,9 @@ class Table:
     header: list[str]
     rows: Iterable[tuple[int, list[str]]] = field(default_factory=list)
     header_row: int = 1
+    # The data rows the file announces (a CSV's lines, a sheet's dimension), for progress
+    # bars only: blank rows and line breaks inside cells make it differ from the rows read.
+    expected_rows: int | None = None
 
 
 def max_bytes() -> int:
@@ -128,7 +133,10 @@ def read_table(source: str | os.PathLike | IO[bytes], *, filename: str | None = 
     extension when the object has no useful name.
     """
     with open_table(source, filename=filename) as table:
-        return Table(header=table.header, rows=list(table.rows), header_row=table.header_row)
+        rows = list(table.rows)
+        return Table(
+            header=table.header, rows=rows, header_row=table.header_row, expected_rows=len(rows)
+        )
 
 
 @contextmanager
@@ -158,12 +166,13 @@ def open_table(
 @contextmanager
 def _stream_table(stream: IO[bytes], ext: str) -> Iterator[Table]:
     if ext == "csv":
-        # The size was checked; reading one byte more guards a size that was misreported.
-        data = stream.read(max_bytes() + 1)
-        check_size(len(data))
-        raw = csv_rows(decode_csv(data))
+        # A first pass checks the size, the encoding and counts the lines, a chunk at a
+        # time; the second reads the records as the caller asks: memory flat in the size.
+        encoding, lines = sniff_csv(stream)
+        raw = csv_rows_of(stream, encoding)
     else:
         raw = xlsx_rows(stream)
+        lines = next(raw)  # the rows the sheet declares, or None
     rows = numbered_rows(raw)
     try:  # closing the generators closes the workbook, whether or not every row was read
         try:
@@ -172,7 +181,8 @@ def _stream_table(stream: IO[bytes], ext: str) -> Iterator[Table]:
             raise TabularError(
                 _("The file is empty: it has no header row."), code="empty"
             ) from None
-        yield Table(header=header, rows=rows, header_row=header_row)
+        expected = max(0, lines - header_row) if lines else None
+        yield Table(header=header, rows=rows, header_row=header_row, expected_rows=expected)
     finally:
         rows.close()
         raw.close()
@@ -200,15 +210,22 @@ def _encoding_refused() -> TabularError:
     )
 
 
-def reads_as_chinese(text: str) -> bool:
+def _chinese_counts(text: str) -> tuple[int, int]:
+    """(characters outside ASCII, characters outside GB2312) of a text."""
     wide = len(text) - len(text.encode("ascii", "ignore"))
     rare = len(text) - len(text.encode("gb2312", "ignore").decode("gb2312"))
+    return wide, rare
+
+
+def _reads_as_chinese(wide: int, rare: int) -> bool:
     return rare <= max(RARE_FLOOR, MAX_RARE_SHARE * wide)
 
 
-def decode_csv(data: bytes) -> str:
-    """UTF-8 with or without BOM, else GB18030 (a superset of GBK, as Excel saves it) when
-    the text reads as Chinese; anything else is refused rather than read as mojibake."""
+def reads_as_chinese(text: str) -> bool:
+    return _reads_as_chinese(*_chinese_counts(text))
+
+
+def _check_csv_start(data: bytes) -> None:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise TabularError(
             _(
@@ -217,11 +234,21 @@ def decode_csv(data: bytes) -> str:
             ),
             code="encoding",
         )
+
+
+def _not_text() -> TabularError:
+    return TabularError(
+        _("This file is not a text CSV file. Upload a .csv saved as text, or an .xlsx."),
+        code="encoding",
+    )
+
+
+def decode_csv(data: bytes) -> str:
+    """UTF-8 with or without BOM, else GB18030 (a superset of GBK, as Excel saves it) when
+    the text reads as Chinese; anything else is refused rather than read as mojibake."""
+    _check_csv_start(data)
     if b"\x00" in data:
-        raise TabularError(
-            _("This file is not a text CSV file. Upload a .csv saved as text, or an .xlsx."),
-            code="encoding",
-        )
+        raise _not_text()
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -235,8 +262,83 @@ def decode_csv(data: bytes) -> str:
     return text
 
 
-def csv_rows(text: str):
-    reader = csv.reader(io.StringIO(text, newline=""))
+def _chunks_of(stream: IO[bytes]) -> Iterator[bytes]:
+    """The stream from its start, CSV_CHUNK bytes at a time, refusing it past the size
+    limit (the size was checked before; this guards a size that was misreported)."""
+    stream.seek(0)
+    read = 0
+    while chunk := stream.read(CSV_CHUNK):
+        read += len(chunk)
+        check_size(read)
+        yield chunk
+
+
+def sniff_csv(stream: IO[bytes]) -> tuple[str, int]:
+    """The encoding of a CSV file as `decode_csv` decides it, and its number of lines, read
+    a chunk at a time. UTF-8 is tried first; GB18030 only if that fails somewhere."""
+    lines = 0
+    last = b""
+    utf8 = codecs.getincrementaldecoder("utf-8")()
+    is_utf8 = True
+    for number, chunk in enumerate(_chunks_of(stream)):
+        if number == 0:
+            _check_csv_start(chunk)
+        if b"\x00" in chunk:
+            raise _not_text()
+        lines += max(chunk.count(b"\n"), chunk.count(b"\r"))
+        last = chunk[-1:]
+        if is_utf8:
+            try:
+                utf8.decode(chunk)
+            except UnicodeDecodeError:
+                is_utf8 = False
+    if last and last not in b"\r\n":
+        lines += 1
+    if is_utf8:
+        try:
+            utf8.decode(b"", final=True)
+            return "utf-8-sig", lines
+        except UnicodeDecodeError:
+            pass
+    gb = codecs.getincrementaldecoder("gb18030")()
+    wide = rare = 0
+    try:
+        for chunk in _chunks_of(stream):
+            counts = _chinese_counts(gb.decode(chunk))
+            wide, rare = wide + counts[0], rare + counts[1]
+        gb.decode(b"", final=True)
+    except UnicodeDecodeError as exc:
+        raise _encoding_refused() from exc
+    if not _reads_as_chinese(wide, rare):
+        raise _encoding_refused()
+    return "gb18030", lines
+
+
+class _Unclosed(io.RawIOBase):
+    """The caller's stream, read by a TextIOWrapper that must not close it."""
+
+    def __init__(self, stream: IO[bytes]) -> None:
+        self._stream = stream
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        data = self._stream.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+
+def csv_rows_of(stream: IO[bytes], encoding: str):
+    """The records of a CSV stream whose encoding `sniff_csv` found, read as they go."""
+    stream.seek(0)
+    text = io.TextIOWrapper(io.BufferedReader(_Unclosed(stream)), encoding=encoding, newline="")
+    yield from csv_rows(text)
+
+
+def csv_rows(text: str | IO[str]):
+    source = io.StringIO(text, newline="") if isinstance(text, str) else text
+    reader = csv.reader(source)
     try:
         yield from reader
     except csv.Error as exc:
@@ -311,6 +413,8 @@ def _worksheets(archive: zipfile.ZipFile) -> set[str]:
 
 
 def xlsx_rows(stream: IO[bytes]):
+    """The rows of the first sheet, after one first item: the number of rows the sheet
+    declares (None if it does not say), which only a progress bar may trust."""
     import openpyxl
 
     check_workbook_archive(stream)
@@ -325,7 +429,12 @@ def xlsx_rows(stream: IO[bytes]):
     try:
         sheet = workbook.worksheets[0] if workbook.worksheets else None
         if sheet is None:
+            yield None
             return
+        try:  # the row count the sheet declares, for progress only
+            yield int(sheet.max_row) if sheet.max_row else None
+        except Exception:
+            yield None
         # The stored dimensions may be wrong or hostile: read from row 1, at most MAX_COLUMNS.
         sheet.reset_dimensions()
         rows = sheet.iter_rows(min_row=1, min_col=1, max_col=MAX_COLUMNS, values_only=True)

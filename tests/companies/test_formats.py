@@ -49,14 +49,14 @@ def test_the_compound_page_and_list_show_the_area_with_two_decimals(
 
 def test_the_firm_export_keeps_the_exact_area_as_a_number(client_of, bureau_user, two_halves):
     response = client_of(bureau_user).get(reverse("companies:firm_list"), {"_export": "xlsx"})
-    rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.values)
+    rows = list(openpyxl.load_workbook(io.BytesIO(response.getvalue())).active.values)
     area = rows[1][rows[0].index("建筑面积（平方米）")]
     assert isinstance(area, int | float) and Decimal(str(area)) == Decimal("580281.6")
 
 
 def test_the_compound_export_keeps_the_exact_area_as_a_number(client_of, bureau_user, two_halves):
     response = client_of(bureau_user).get(reverse("companies:compound_list"), {"_export": "xlsx"})
-    rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.values)
+    rows = list(openpyxl.load_workbook(io.BytesIO(response.getvalue())).active.values)
     column = rows[0].index("建筑面积（平方米）")
     assert [Decimal(str(row[column])) for row in rows[1:]] == [Decimal("290140.8")] * 2
 

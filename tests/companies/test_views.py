@@ -178,7 +178,7 @@ def test_excel_export_of_a_thousand_rows_is_one_workbook_with_bounded_queries(
     assert response.status_code == 200
     assert response["Content-Type"] == XLSX
     assert ".xlsx" in response["Content-Disposition"]
-    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    sheet = openpyxl.load_workbook(io.BytesIO(response.getvalue())).active
     assert sheet.max_row == 1001  # header + every row, not one page
 
 
@@ -186,7 +186,7 @@ def test_excel_export_holds_the_filtered_list_only(client_of, bureau_user, compo
     response = client_of(bureau_user).get(
         reverse("companies:compound_list"), {"q": compound_b.code, "_export": "xlsx"}
     )
-    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    sheet = openpyxl.load_workbook(io.BytesIO(response.getvalue())).active
     rows = list(sheet.iter_rows(values_only=True))
     assert len(rows) == 2
     assert rows[1][0] == compound_b.code
@@ -198,7 +198,7 @@ def test_firm_export_is_a_workbook_of_the_users_scope(
 ):
     response = client_of(street_officer).get(reverse("companies:firm_list"), {"_export": "xlsx"})
     assert response["Content-Type"] == XLSX
-    rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.values)
+    rows = list(openpyxl.load_workbook(io.BytesIO(response.getvalue())).active.values)
     assert [row[0] for row in rows[1:]] == [firm_a.name]
 
 

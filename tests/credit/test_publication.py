@@ -259,7 +259,7 @@ def test_excel_export_of_a_run(client_of, bureau_user, run):
 
     response = client_of(bureau_user).get(reverse("credit:run_export_xlsx", args=[run.pk]))
     assert response.status_code == 200
-    rows = list(load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True))
+    rows = list(load_workbook(BytesIO(response.getvalue())).active.iter_rows(values_only=True))
     assert rows[0][:3] == ("year", "credit_code", "name")
     assert [row[4] for row in rows[1:]] == ["A", "B", "D"]
 

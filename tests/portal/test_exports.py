@@ -134,7 +134,7 @@ def test_the_public_csv_neutralises_a_formula_name_and_keeps_its_digest(client, 
 def test_the_registry_exports_write_a_formula_name_as_text(client_of, bureau_user, formula_firm):
     client = client_of(bureau_user)
     for name in ("companies:firm_list", "companies:compound_list"):
-        sheet = _sheet(client.get(reverse(name), {"_export": "xlsx"}).content)
+        sheet = _sheet(client.get(reverse(name), {"_export": "xlsx"}).getvalue())
         cells = [cell for row in sheet.iter_rows() for cell in row if cell.value == HYPERLINK]
         assert cells, name
         assert all(cell.data_type == "s" for cell in cells), name
@@ -142,7 +142,7 @@ def test_the_registry_exports_write_a_formula_name_as_text(client_of, bureau_use
 
 def test_the_run_export_writes_a_formula_name_as_text(client_of, bureau_user, run):
     response = client_of(bureau_user).get(reverse("credit:run_export_xlsx", args=[run.pk]))
-    sheet = _sheet(response.content)
+    sheet = _sheet(response.getvalue())
     rows = list(sheet.iter_rows())
     header = [cell.value for cell in rows[0]]
     first = {name: cell for name, cell in zip(header, rows[1], strict=True)}
