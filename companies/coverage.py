@@ -110,6 +110,7 @@ class CoverageTable:
     parent_label: str
     rows: list[CoverageFigures]
     total: CoverageFigures
+    more: bool = False  # more areas than AREAS_SHOWN: the first ones are shown
 
 
 @dataclass(frozen=True)
@@ -125,6 +126,8 @@ class Dashboard:
     trend_chart: dict | None = None
 
 
+# The areas a coverage table shows: a city's (48 streets in the demo), not a country's.
+AREAS_SHOWN = 100
 # level: (field of Compound to group by, table title, area label, parent label)
 LEVELS = {
     "district": ("community__street__district_id", _("By district"), _("District"), ""),
@@ -141,37 +144,46 @@ LEVELS_BY_ROLE = {
 
 
 def _areas(user: User, level: str) -> list[tuple[int, str, str]]:
-    """The areas of a level the user may see, as (pk, name, parent name)."""
+    """The first AREAS_SHOWN areas of a level the user may see, as (pk, name, parent name),
+    and one more when there are more (a country has 2,000 districts and 20,000 streets; a
+    card of the workbench shows a city's, and says where to find the rest)."""
     if level == "district":
         streets = Street.objects.filter(street_filter(user)).values("district_id")
-        return [
+        rows = [
             (pk, name, "")
             for pk, name in District.objects.filter(pk__in=streets)
             .order_by("name")
-            .values_list("pk", "name")
+            .values_list("pk", "name")[: AREAS_SHOWN + 1]
         ]
-    if level == "street":
-        return list(
+    elif level == "street":
+        rows = list(
             Street.objects.filter(street_filter(user))
             .distinct()
             .order_by("district__name", "name")
-            .values_list("pk", "name", "district__name")
+            .values_list("pk", "name", "district__name")[: AREAS_SHOWN + 1]
         )
-    return list(
-        Community.objects.filter(community_filter(user))
-        .order_by("street__name", "name")
-        .values_list("pk", "name", "street__name")
-    )
+    else:
+        rows = list(
+            Community.objects.filter(community_filter(user))
+            .order_by("street__name", "name")
+            .values_list("pk", "name", "street__name")[: AREAS_SHOWN + 1]
+        )
+    return rows
 
 
 def _table(user: User, level: str, compounds, total: CoverageFigures) -> CoverageTable:
     group, title, area_label, parent_label = LEVELS[level]
+    areas = _areas(user, level)
+    more = len(areas) > AREAS_SHOWN
+    areas = areas[:AREAS_SHOWN]
+    if more:  # the figures of the areas shown only
+        compounds = compounds.filter(**{f"{group}__in": [pk for pk, _n, _p in areas]})
     counts = {
         row.pop(group): row for row in compounds.values(group).annotate(**_figures()).order_by()
     }
     rows = [
         CoverageFigures(name=name, parent=parent, pk=pk, **counts.get(pk, {}))
-        for pk, name, parent in _areas(user, level)
+        for pk, name, parent in areas
     ]
     return CoverageTable(
         level=level,
@@ -180,6 +192,7 @@ def _table(user: User, level: str, compounds, total: CoverageFigures) -> Coverag
         parent_label=str(parent_label),
         rows=rows,
         total=total,
+        more=more,
     )
 
 

@@ -1,5 +1,5 @@
 """Search and filters of the registry lists; the choices offered are within the user's scope.
-Communities and firms, hundreds of them, are searchable pickers (portal/pickers.py)."""
+Areas and firms, up to a country's 20,000 streets, are searchable pickers (portal/pickers.py)."""
 
 from __future__ import annotations
 
@@ -59,12 +59,14 @@ class CompoundFilter(django_filters.FilterSet):
         field_name="community__street__district",
         queryset=_districts,
         empty_label=_("Any"),
+        widget=PickerSelect("district"),
     )
     street = django_filters.ModelChoiceFilter(
         label=_("Street"),
         field_name="community__street",
         queryset=_streets,
         empty_label=_("Any"),
+        widget=PickerSelect("street"),
     )
     community = django_filters.ModelChoiceFilter(
         label=_("Community"), queryset=_communities, widget=PickerSelect("community")
@@ -90,10 +92,18 @@ class FirmFilter(django_filters.FilterSet):
 
     q = _search_filter(_("Firm name or credit code, or a compound it serves"))
     district = django_filters.ModelChoiceFilter(
-        label=_("District"), queryset=_districts, empty_label=_("Any"), method="serving"
+        label=_("District"),
+        queryset=_districts,
+        empty_label=_("Any"),
+        widget=PickerSelect("district"),
+        method="serving",
     )
     street = django_filters.ModelChoiceFilter(
-        label=_("Street"), queryset=_streets, empty_label=_("Any"), method="serving"
+        label=_("Street"),
+        queryset=_streets,
+        empty_label=_("Any"),
+        widget=PickerSelect("street"),
+        method="serving",
     )
     community = django_filters.ModelChoiceFilter(
         label=_("Community"),

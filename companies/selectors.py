@@ -5,7 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Count, ForeignKey, Model, Prefetch, Q, QuerySet, Sum
+from django.db.models import (
+    Count,
+    ForeignKey,
+    Model,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -18,13 +29,24 @@ from .models import Compound, Firm, Management
 from .validators import normalize_credit_code
 
 HISTORY_LIMIT = 50
+# A search reads the ids of the firms it matches through another table first when they are
+# at most this many (portal/search.py: then PostgreSQL combines the indexes of each way a row
+# may match); more, and the search is a subquery.
+SEARCH_IDS_MAX = 2000
 
 
-def _aggregate_filter(user: User, via: str) -> dict:
-    """`filter=` for an aggregate over the compounds the user may see (none for the city-wide:
-    an empty Q would not compile inside an aggregate)."""
-    condition = compound_filter(user, via=via)
-    return {"filter": condition} if condition else {}
+def _served(figure, scope: Q | None = None) -> Subquery:
+    """One figure of the compounds the outer firm serves, within `scope` (an officer of street
+    A counts street A's compounds only): a subquery evaluated for the rows shown, so a page of
+    50 firms costs 50 index probes whatever the size of the registry."""
+    served = (
+        Compound.objects.filter(scope or Q(), firm=OuterRef("pk"))
+        .order_by()
+        .values("firm")
+        .annotate(figure=figure)
+        .values("figure")
+    )
+    return Subquery(served)
 
 
 # --- firms -----------------------------------------------------------------------------------
@@ -32,13 +54,25 @@ def _aggregate_filter(user: User, via: str) -> dict:
 
 def firms_for_user(*, user: User) -> QuerySet[Firm]:
     """The firms the user may read, with the figures of the compounds it serves that the user
-    may see (an officer of street A counts street A's compounds only)."""
-    scoped = _aggregate_filter(user, "compounds")
+    may see."""
+    scope = compound_filter(user)
     return Firm.objects.filter(firm_filter(user)).annotate(
-        compound_count=Count("compounds", distinct=True, **scoped),
-        households_total=Sum("compounds__households", **scoped),
-        floor_area_total=Sum("compounds__floor_area", **scoped),
+        compound_count=Coalesce(_served(Count("pk"), scope), 0),
+        households_total=_served(Sum("households"), scope),
+        floor_area_total=_served(Sum("floor_area"), scope),
     )
+
+
+def _ids_or_subquery(queryset: QuerySet) -> list[int] | QuerySet:
+    """The ids `queryset` selects, read first when they are few (then the outer query can
+    combine its indexes: a bitmap OR), or the subquery itself when they are many."""
+    ids = list(queryset.values_list("pk", flat=True)[: SEARCH_IDS_MAX + 1])
+    return ids if len(ids) <= SEARCH_IDS_MAX else queryset.values("pk")
+
+
+def _is_code_fragment(q: str) -> bool:
+    """Whether q could be part of a credit code or a compound code (letters and digits)."""
+    return q.isascii() and q.replace("-", "").isalnum()
 
 
 def firm_search(queryset: QuerySet[Firm], q: str) -> QuerySet[Firm]:
@@ -46,8 +80,12 @@ def firm_search(queryset: QuerySet[Firm], q: str) -> QuerySet[Firm]:
     q = (q or "").strip()
     if not q:
         return queryset
-    serving = Compound.objects.filter(name__icontains=q, firm__isnull=False).values("firm_id")
-    return queryset.filter(Q(name__icontains=q) | Q(credit_code__icontains=q) | Q(pk__in=serving))
+    serving = Compound.objects.filter(name__fragment=q, firm__isnull=False).values("firm_id")
+    serving_firms = _ids_or_subquery(Firm.objects.filter(pk__in=serving))
+    match = Q(name__fragment=q) | Q(pk__in=serving_firms)
+    if _is_code_fragment(q):
+        match |= Q(credit_code__icontains=q)
+    return queryset.filter(match)
 
 
 def _management_filter(user: User) -> Q:
@@ -91,12 +129,25 @@ def compounds_for_user(*, user: User) -> QuerySet[Compound]:
     return Compound.objects.filter(compound_filter(user)).with_area()
 
 
+def compounds_for_list(*, user: User) -> QuerySet[Compound]:
+    """The compounds the user may read, their areas and firms fetched for the rows shown
+    only: joined, a page deep in a country's list would join every row before it."""
+    areas = Community.objects.select_related("street__district")
+    return Compound.objects.filter(compound_filter(user)).prefetch_related(
+        Prefetch("community", queryset=areas), "firm"
+    )
+
+
 def compound_search(queryset: QuerySet[Compound], q: str) -> QuerySet[Compound]:
     """By compound code, compound name or the managing firm's name."""
     q = (q or "").strip()
     if not q:
         return queryset
-    return queryset.filter(Q(code__icontains=q) | Q(name__icontains=q) | Q(firm__name__icontains=q))
+    named = _ids_or_subquery(Firm.objects.filter(name__fragment=q))
+    match = Q(name__fragment=q) | Q(firm__in=named)
+    if _is_code_fragment(q):
+        match |= Q(code__icontains=q)
+    return queryset.filter(match)
 
 
 def compound_get_for_user(*, user: User, pk: int) -> Compound:
@@ -159,9 +210,9 @@ def public_firm_search(*, q: str) -> QuerySet[Firm]:
         return Firm.objects.none()
     code = normalize_credit_code(q)
     return (
-        Firm.objects.filter(Q(name__icontains=q) | Q(credit_code__startswith=code))
+        Firm.objects.filter(Q(name__fragment=q) | Q(credit_code__startswith=code))
         .only("pk", "credit_code", "name", "legal_representative", "address")
-        .annotate(compound_count=Count("compounds"))
+        .annotate(compound_count=Coalesce(_served(Count("pk")), 0))
         .order_by("name", "pk")
     )
 

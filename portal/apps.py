@@ -7,6 +7,6 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self) -> None:
-        from . import hooks
+        from . import hooks, search  # noqa: F401 — search registers the `fragment` lookup
 
         hooks.register()

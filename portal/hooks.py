@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from . import history, menu, mfa, pickers
-from .models import Community, Street, User
+from .models import Community, District, Street, User
 from .scoping import community_filter, is_bureau, is_signed_in, street_filter
 from .web import landing_title
 
@@ -17,12 +17,18 @@ def streets_for_user(*, user):
     return Street.objects.filter(street_filter(user)).distinct().order_by("district__name", "name")
 
 
+def districts_for_user(*, user):
+    return District.objects.filter(street__in=Street.objects.filter(street_filter(user))).distinct()
+
+
 def communities_for_user(*, user):
     return Community.objects.filter(community_filter(user)).order_by("street__name", "name")
 
 
 def area_search(queryset, q: str):
     """An area by its own name or the name of the area above it."""
+    if queryset.model is District:
+        return queryset.filter(name__icontains=q)
     parent = "district__name" if queryset.model is Street else "street__name"
     return queryset.filter(Q(name__icontains=q) | Q(**{f"{parent}__icontains": q}))
 
@@ -32,6 +38,9 @@ def register() -> None:
     menu.register(landing_title, "portal:dashboard", allowed=is_signed_in, order=0)
     menu.register(
         _("Accounts"), "portal:user_list", allowed=is_bureau, group=menu.REGISTRY, order=90
+    )
+    pickers.register(
+        "district", rows=districts_for_user, search=area_search, label=lambda d: d.name
     )
     pickers.register(
         "street",

@@ -19,10 +19,12 @@ from collections.abc import Iterable, Sequence
 
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest
+from django.utils.functional import cached_property
 
 # The largest key of an ordinary (32-bit) primary key column: larger is no row's id.
 ID_MAX = 2_147_483_647
 PAGE_MAX = 1_000_000
+COUNT_CAP = 10_000  # rows a list counts before it says "more than" (CappedPaginator)
 YEAR_MIN, YEAR_MAX = 2000, 2100
 INTEGER = re.compile(r"-?[0-9]{1,18}")  # ASCII digits; 18 digits keep int() trivially cheap
 
@@ -66,8 +68,37 @@ def query_flag(request: HttpRequest, name: str) -> bool:
     return bool(request.GET.get(name))
 
 
+class CappedPaginator(Paginator):
+    """Counts the rows up to COUNT_CAP and no further, so that a list costs the same whether
+    the table holds a city (1,500 compounds) or a country (600,000): past the cap the list
+    says "more than 10,000" (`capped`), its last page is the cap's, and the search and the
+    filters narrow it. Counting a country's rows, or paging to row 599,950, reads them all."""
+
+    cap = COUNT_CAP
+
+    @cached_property
+    def _counted(self) -> int:
+        """The rows up to cap + 1: one more than the cap says there are more."""
+        items = self.object_list
+        while hasattr(items, "data") and not hasattr(items, "query"):
+            items = items.data  # a django-tables2 table's rows: their data, its queryset
+        if hasattr(items, "query"):
+            # SELECT COUNT(*) FROM (SELECT id ... LIMIT cap + 1): neither the order nor the
+            # figures computed for the rows shown matter to a count.
+            return items.order_by().values("pk")[: self.cap + 1].count()
+        return min(len(items), self.cap + 1)
+
+    @cached_property
+    def count(self) -> int:
+        return min(self._counted, self.cap)
+
+    @property
+    def capped(self) -> bool:
+        return self._counted > self.cap
+
+
 def page_of(request: HttpRequest, items: Sequence, per_page: int) -> Page:
     """The page `?page=` asks for: the first when the number is no number, the last when it
     lies past the end."""
     number = query_int(request, "page", minimum=1, maximum=PAGE_MAX) or 1
-    return Paginator(items, per_page).get_page(number)
+    return CappedPaginator(items, per_page).get_page(number)

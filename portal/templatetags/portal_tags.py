@@ -11,8 +11,10 @@ import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import template
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from portal import history
 
@@ -89,3 +91,11 @@ def history_reason(entry) -> str:
 def history_status(entry, field: str) -> str:
     """The label of a field's value as a history entry recorded it (a status, a step)."""
     return str(getattr(entry, f"get_{field}_display")())
+
+
+@register.filter
+def rows_counted(paginator) -> str:
+    """How many rows a list holds: "1,234", or "more than 10,000" past a CappedPaginator's cap."""
+    if getattr(paginator, "capped", False):
+        return _("more than %(n)s") % {"n": intcomma(paginator.cap)}
+    return intcomma(paginator.count)
