@@ -46,12 +46,24 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--firms", type=int, required=True, help="number of firms N")
     parser.add_argument("--chunk-size", type=int, default=None, help="firms per chunk (task)")
     parser.add_argument(
+        "--cells-parts",
+        type=int,
+        default=None,
+        help="parts of the run's shared cells (CREDIT_RATING_CELLS_PARTS); 0: each chunk "
+        "reads the assessments itself",
+    )
+    parser.add_argument(
         "--workers", type=int, default=0, help="Celery worker processes; 0 = in process"
     )
     parser.add_argument("--redis-url", default=os.environ.get("BENCH_REDIS_URL", DEFAULT_REDIS))
     parser.add_argument("--regenerate", action="store_true", help="regenerate the data set")
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--floor-runs", type=int, default=3)
+    parser.add_argument(
+        "--digest",
+        action="store_true",
+        help="print a SHA-256 of every rating and breakdown of the run (compare two versions)",
+    )
     parser.add_argument(
         "--pg-setting",
         action="append",
@@ -72,6 +84,8 @@ def setup_django(args: argparse.Namespace) -> None:
         os.environ.pop("REDIS_URL", None)
     if args.chunk_size:
         os.environ["CREDIT_RATING_CHUNK_SIZE"] = str(args.chunk_size)
+    if args.cells_parts is not None:
+        os.environ["CREDIT_RATING_CELLS_PARTS"] = str(args.cells_parts)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
     # As in production: without DEBUG, Django keeps no log of the queries' SQL; connections
     # are kept between requests and tasks (DATABASE_CONN_MAX_AGE is 60 s in production, 0
@@ -81,7 +95,14 @@ def setup_django(args: argparse.Namespace) -> None:
     import django
 
     django.setup()
+    from django.conf import settings
     from django.db import connection
+
+    if args.cells_parts is not None and not hasattr(settings, "CREDIT_RATING_CELLS_PARTS"):
+        sys.exit(
+            "--cells-parts needs CREDIT_RATING_CELLS_PARTS = "
+            'env_int("CREDIT_RATING_CELLS_PARTS", 2) in portal/settings.py'
+        )
 
     if connection.vendor != "postgresql":
         sys.exit("bench/rating.py runs on PostgreSQL: set DATABASE_URL=postgres://...")
@@ -584,6 +605,33 @@ def floor(runs: int) -> dict:
     }
 
 
+def ratings_digest() -> tuple[str, int]:
+    """A SHA-256 over every rating of the (only) run, in firm order, with its breakdown's
+    JSON text as stored: two versions of the batch that give the same digest wrote the same
+    bytes. Streamed through a server-side cursor: flat in N."""
+    import hashlib
+
+    from django.db import connection, transaction
+
+    digest, count = hashlib.sha256(), 0
+    sql = """
+        SELECT f.credit_code, r.score, r.grade, r.rank, r.indicators_present, r.vetoed,
+               r.base, r.bonus_raw, r.bonus_capped, r.deductions, r.not_rated_reason,
+               b.document::text
+        FROM credit_rating r
+        JOIN companies_firm f ON f.id = r.firm_id
+        LEFT JOIN credit_ratingbreakdown b ON b.rating_id = r.id
+        ORDER BY f.credit_code
+    """
+    with transaction.atomic(), connection.connection.cursor(name="bench_digest") as named:
+        named.itersize = 20_000
+        named.execute(sql)
+        for row in named:
+            digest.update(("\t".join("\\N" if v is None else str(v) for v in row) + "\n").encode())
+            count += 1
+    return digest.hexdigest(), count
+
+
 def main() -> None:
     args = parse_args()
     setup_django(args)
@@ -621,7 +669,10 @@ def main() -> None:
     mode = f"{args.workers} Celery workers (Redis)" if args.workers else "in process (eager)"
     if args.pg_setting:
         mode += ", PostgreSQL " + ", ".join(args.pg_setting)
-    print(f"batch: {mode}, {batch['chunks']} chunks of {batch['chunk_size']} firms")
+    from credit.services.batch import cells_parts
+
+    cells = f"shared cells in {cells_parts()} parts" if cells_parts() else "no shared cells"
+    print(f"batch: {mode}, {batch['chunks']} chunks of {batch['chunk_size']} firms, {cells}")
     print(
         f"  wall time        {batch['wall']:.2f} s  (run started→finished {batch['run_seconds']:.2f} s)"
     )
@@ -664,6 +715,9 @@ def main() -> None:
         f"with fetching the rows {fl['client']:.2f} s"
     )
     print(f"ratio batch/floor  {batch['wall'] / fl['server']:.2f}")
+    if args.digest:
+        digest, count = ratings_digest()
+        print(f"digest sha256 {digest} over {count} ratings and their breakdowns")
 
 
 if __name__ == "__main__":

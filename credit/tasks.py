@@ -86,4 +86,5 @@ def rate_chunk(self, run_id: int, firm_ids: list[int]) -> None:
 
 @shared_task(name="credit.tasks.rating_runs_reconcile", ignore_result=True)
 def rating_runs_reconcile() -> None:
+    services.run_cells_sweep()  # the shared cells of runs that ended without dropping them
     services.rating_runs_reconcile()

@@ -316,6 +316,9 @@ CELERY_BEAT_SCHEDULE: dict = {
 # --- Rules of the trade the bureau may tune (deadlines, limits); rating rules live in RuleSet.
 # The rating batch: firms per Celery task (one transaction and a fixed number of queries each).
 CREDIT_RATING_CHUNK_SIZE = env_int("CREDIT_RATING_CHUNK_SIZE", 4000)
+# Parts of the shared cells a run of several chunks aggregates once (credit/services/batch.py);
+# 0: every chunk reads the assessments itself.
+CREDIT_RATING_CELLS_PARTS = env_int("CREDIT_RATING_CELLS_PARTS", 2)
 # A run whose chunks rated no firm for this long is reconciled (credit.services.reconcile):
 # a chunk of 4000 firms takes 1.3 s warm and 24 s at worst, cold (docs/benchmarks.md).
 CREDIT_RUN_STALL_SECONDS = env_int("CREDIT_RUN_STALL_SECONDS", 60)

@@ -30,6 +30,7 @@ from .batch import (
     rating_run_finish_if_complete,
     rating_run_note,
     rating_run_start,
+    run_cells_sweep,
 )
 from .certificates import (
     CERTIFICATE_ISSUED_REASON,
@@ -110,6 +111,7 @@ __all__ = [
     "rating_run_resume",
     "rating_runs_reconcile",
     "rating_run_start",
+    "run_cells_sweep",
     "REPAIR_CHANGE_NOTE",
     "calendar_day_add",
     "calendar_day_delete",

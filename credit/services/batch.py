@@ -10,7 +10,7 @@ from decimal import Decimal
 import orjson
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, InternalError, ProgrammingError, connection, transaction
 from django.db.models import Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
@@ -121,6 +121,8 @@ def rating_run_fail(*, run_id: int, error: str) -> bool:
     updated = RatingRun.objects.filter(pk=run_id, status__in=ACTIVE_RUN_STATUSES).update(
         status=RunStatus.FAILED, error=error[:4000], finished_at=timezone.now()
     )
+    if updated:
+        run_cells_drop(run_id=run_id)
     return bool(updated)
 
 
@@ -131,9 +133,224 @@ def rating_chunk_rate(*, run_id: int, firm_ids: Sequence[int]) -> None:
     run = RatingRun.objects.select_related("rule_set").get(pk=run_id)
     if not run.is_active:
         return  # a chunk delivered again after the run ended: nothing to do
-    done = rate_firms(run=run, firm_ids=firm_ids)
+    cells = run_cells_ensure(run=run) if run_cells_shared(run) else None
+    try:
+        done = rate_firms(run=run, firm_ids=firm_ids, cells=cells)
+    except (ProgrammingError, InternalError):
+        # The run ended (and dropped its cells) between the check above and the read: a
+        # chunk delivered twice has nothing left to do. Any other such error is a bug.
+        if (
+            cells
+            and not RatingRun.objects.filter(pk=run.pk, status__in=ACTIVE_RUN_STATUSES).exists()
+        ):
+            return
+        raise
     if done >= run.total:  # perhaps the last chunk: recount to be sure, finish once
         rating_run_finish_if_complete(run_id=run.pk, total=run.total)
+
+
+# --- the run's shared cells (PostgreSQL) -----------------------------------------------------
+#
+# The cells of every firm of the run (firm, indicator, compound, households, sum of the
+# scores in cents, number of scores) are aggregated once per run into CELLS_PARTS unlogged
+# tables (part k: the firms whose id is k modulo CELLS_PARTS), each ordered by firm: one
+# sequential pass over the year's assessments per part, instead of one index scan per chunk
+# over pages scattered over the table (each page read by six or seven chunks). The first
+# chunks build them: each builds a part nobody is building yet, then waits for the others, so
+# that the workers build side by side. Each chunk then reads its firms' range of every part.
+#
+# The cells are the run's snapshot of the assessments: a chunk delivered again, or a run
+# resumed, rates from the same. They are dropped when the run finishes or fails (the
+# reconciler's task sweeps what a lost drop leaves). Unlogged, a table is emptied should
+# PostgreSQL crash: its first row, firm 0, marks it whole, and a chunk that misses a mark
+# reads the assessments itself (`chunk_inputs`).
+
+CELLS_PREFIX = "credit_run_cells_"
+CELLS_LOCK = 0x63726564  # the advisory lock class of part 0's build ("cred"); part k: + k
+CELLS_WORK_MEM = "256MB"  # fixed, whatever N: past it PostgreSQL spills the aggregate to disk
+CELLS_MARK = 0  # the firm id of the row that marks a table whole (ids start at 1)
+
+
+def cells_parts() -> int:
+    """The parts a run's cells are built in, side by side: as many as the workers; 0: no
+    shared cells, every chunk reads the assessments."""
+    return max(0, int(getattr(settings, "CREDIT_RATING_CELLS_PARTS", 2)))
+
+
+def cells_tables(run_id: int) -> list[str]:
+    # The number of parts is in the names: workers configured otherwise never mix parts.
+    parts = cells_parts()
+    return [f"{CELLS_PREFIX}{int(run_id)}_{k}of{parts}" for k in range(parts)]
+
+
+def run_cells_shared(run: RatingRun) -> bool:
+    """Shared cells pay for runs of more than one chunk, on PostgreSQL; SQLite (development,
+    tests) and small runs read the assessments per chunk (as every run with
+    CREDIT_RATING_CELLS_PARTS = 0)."""
+    return connection.vendor == "postgresql" and cells_parts() > 0 and run.total > chunk_size()
+
+
+_CELLS_COUNT_SQL = (
+    "SELECT count(*) FROM pg_class "
+    "WHERE relname = ANY(%s) AND relnamespace = current_schema()::regnamespace"
+)
+
+
+def run_cells_ensure(*, run: RatingRun) -> list[str] | None:
+    """The names of the run's shared cells tables, built now if they do not all exist: one
+    query when they do. None if the run ended meanwhile."""
+    names = cells_tables(run.pk)
+    with connection.cursor() as cursor:
+        cursor.execute(_CELLS_COUNT_SQL, [names])
+        if cursor.fetchone()[0] == len(names):
+            return names
+    # First the parts no one is building (try-lock), then wait for the others: a part whose
+    # builder died (its transaction rolled back) is built by whoever waited for it.
+    for wait in (False, True):
+        for part in range(len(names)):
+            if not _cells_part_build(run=run, part=part, name=names[part], wait=wait):
+                return None
+    return names
+
+
+def _cells_part_build(*, run: RatingRun, part: int, name: str, wait: bool) -> bool:
+    """Build one part under its advisory lock unless it exists; False if the run ended.
+    Without `wait`, a part another chunk is building is left to it."""
+    qn = connection.ops.quote_name
+    statuses = list(ACTIVE_RUN_STATUSES)
+    lock = "pg_advisory_xact_lock" if wait else "pg_try_advisory_xact_lock"
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"SELECT {lock}(%s, %s)", [CELLS_LOCK + part, run.pk])
+        if cursor.fetchone()[0] is False:
+            return True  # being built by another chunk
+        # pg_class is read with this statement's snapshot (not the catalog caches): a table
+        # committed by the chunk that held the lock is seen.
+        cursor.execute(
+            f"SELECT ({_CELLS_COUNT_SQL}), EXISTS (SELECT 1 FROM "  # noqa: S608
+            f"{qn(RatingRun._meta.db_table)} WHERE {qn('id')} = %s "
+            f"AND {qn('status')} IN ({', '.join(['%s'] * len(statuses))}))",
+            [[name], run.pk, *statuses],
+        )
+        exists, active = cursor.fetchone()
+        if not active:
+            return False  # the run ended: nothing to share (its cells were dropped)
+        if exists:
+            return True
+        # The workers build side by side: no parallel workers of PostgreSQL's besides.
+        cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+        cursor.execute(f"SET LOCAL work_mem = '{CELLS_WORK_MEM}'")
+        # The planner expects 0.5 % of the rows behind the modulo and would sort the part's
+        # cells by compound to merge them with the compounds: hash the compounds instead.
+        cursor.execute("SET LOCAL enable_mergejoin = off")
+        cursor.execute(
+            f"""
+            CREATE UNLOGGED TABLE {qn(name)} AS
+            SELECT a.firm_id, a.indicator_id, a.compound_id, c.{qn("households")} AS households,
+                   a.cents, a.n
+            FROM (
+                SELECT {qn("firm_id")} AS firm_id, {qn("compound_id")} AS compound_id,
+                       {qn("indicator_id")} AS indicator_id,
+                       SUM(CAST(ROUND({qn("score")} * 100) AS INTEGER)) AS cents, COUNT(*) AS n
+                FROM {qn(Assessment._meta.db_table)}
+                WHERE {qn("year")} = %s AND {qn("firm_id")} %% %s = %s
+                GROUP BY {qn("firm_id")}, {qn("compound_id")}, {qn("indicator_id")}
+            ) a
+            JOIN {qn(Compound._meta.db_table)} c ON c.{qn("id")} = a.compound_id
+            UNION ALL SELECT {CELLS_MARK}, 0, 0, 0, 0, 0
+            ORDER BY 1
+            """,  # noqa: S608 — identifiers from the models, values are parameters
+            [run.year, cells_parts(), part],
+        )
+        # Rows in firm order: a block-range index finds a chunk's range for a few kB.
+        cursor.execute(
+            f"CREATE INDEX {qn(name + '_firm')} ON {qn(name)} USING brin (firm_id) "
+            "WITH (pages_per_range = 16)"
+        )
+        cursor.execute(f"ANALYZE {qn(name)}")
+    return True
+
+
+def run_cells_drop(*, run_id: int) -> None:
+    """Drop a run's shared cells, if any (PostgreSQL). Called once the run has ended, in a
+    transaction of its own: a chunk still reading them (delivered twice) holds them until
+    its own transaction ends, and would deadlock with a drop that held the run's row."""
+    if connection.vendor != "postgresql":
+        return
+    _cells_drop_tables(_cells_names(f"{CELLS_PREFIX}{int(run_id)}_"))
+
+
+def _cells_names(prefix: str) -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname FROM pg_class WHERE relkind = 'r' AND relname LIKE %s "
+            "AND relnamespace = current_schema()::regnamespace",
+            [prefix.replace("_", "\\_") + "%"],
+        )
+        return [name for (name,) in cursor.fetchall()]
+
+
+def _cells_drop_tables(names: Sequence[str]) -> None:
+    if names:
+        with connection.cursor() as cursor:
+            tables = ", ".join(connection.ops.quote_name(name) for name in names)
+            cursor.execute(f"DROP TABLE IF EXISTS {tables}")
+
+
+def run_cells_sweep() -> list[int]:
+    """Drop the shared cells of runs that are no longer active (a drop lost to a crash or a
+    cut connection); returns their run ids."""
+    if connection.vendor != "postgresql":
+        return []
+    names = _cells_names(CELLS_PREFIX)
+    by_run: dict[int, list[str]] = {}
+    for name in names:
+        run_id = name[len(CELLS_PREFIX) :].split("_", 1)[0]
+        if run_id.isdigit():
+            by_run.setdefault(int(run_id), []).append(name)
+    if not by_run:
+        return []
+    active = set(
+        RatingRun.objects.filter(pk__in=by_run, status__in=ACTIVE_RUN_STATUSES).values_list(
+            "pk", flat=True
+        )
+    )
+    ended = sorted(set(by_run) - active)
+    _cells_drop_tables([name for run_id in ended for name in by_run[run_id]])
+    return ended
+
+
+def cells_inputs(
+    *, cells: Sequence[str], year: int, firm_ids: Sequence[int], indicator_codes: Mapping[int, str]
+) -> dict[int, rating.FirmInputs] | None:
+    """`chunk_inputs` from the run's shared cells: the same inputs, read in one query as the
+    chunk's range of every part (with each part's mark row); None when a mark is missing (a
+    table was emptied)."""
+    inputs: dict[int, rating.FirmInputs] = {firm_id: rating.FirmInputs() for firm_id in firm_ids}
+    if not inputs:
+        return inputs
+    qn = connection.ops.quote_name
+    low, high = min(inputs), max(inputs)
+    sql = " UNION ALL ".join(
+        "SELECT firm_id, indicator_id, compound_id, households, cents, n "  # noqa: S608
+        f"FROM {qn(name)} WHERE firm_id = %s OR firm_id BETWEEN %s AND %s"
+        for name in cells
+    )
+    marks = 0
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [CELLS_MARK, low, high] * len(cells))
+        for firm_id, indicator_id, compound_id, homes, cents, n in cursor.fetchall():
+            firm = inputs.get(firm_id)
+            if firm is None:
+                marks += firm_id == CELLS_MARK
+                continue  # a mark, or a firm of the range in another chunk
+            indicator = indicator_codes.get(indicator_id)
+            if indicator is None:
+                continue  # an indicator without a weight in this rule set
+            firm.rows.append((indicator, compound_id, homes, cents, n))
+        if marks != len(cells):
+            return None
+        events_into(cursor, inputs=inputs, year=year)
+    return inputs
 
 
 def chunk_inputs(
@@ -168,13 +385,6 @@ def chunk_inputs(
         SELECT a.firm_id, a.indicator_id, a.compound_id, c.households, a.cents, a.n
         FROM a JOIN c ON c.id = a.compound_id
     """  # noqa: S608 — identifiers from the models, values are parameters
-    events_sql = f"""
-        SELECT {qn("firm_id")}, {qn("kind")},
-               CAST(ROUND(SUM({qn("points")}) * 100) AS BIGINT), COUNT(*)
-        FROM {qn(CreditEvent._meta.db_table)}
-        WHERE {qn("year")} = %s AND {qn("firm_id")} IN ({marks})
-        GROUP BY {qn("firm_id")}, {qn("kind")}
-    """  # noqa: S608
     with connection.cursor() as cursor:
         cursor.execute(cells_sql, [year, *ids])
         for firm_id, indicator_id, compound_id, homes, cents, n in cursor.fetchall():
@@ -182,19 +392,35 @@ def chunk_inputs(
             if indicator is None:
                 continue  # an indicator without a weight in this rule set
             inputs[firm_id].rows.append((indicator, compound_id, homes, cents, n))
-        cursor.execute(events_sql, [year, *ids])
-        for firm_id, kind, cents, n in cursor.fetchall():
-            firm = inputs[firm_id]
-            if kind == EventKind.BONUS:
-                firm.bonus = Decimal(cents).scaleb(-2)
-            elif kind == EventKind.DEDUCTION:
-                firm.deductions = Decimal(cents).scaleb(-2)
-            elif kind == EventKind.VETO:
-                firm.vetoed = n > 0
+        events_into(cursor, inputs=inputs, year=year)
     return inputs
 
 
-def rate_firms(*, run: RatingRun, firm_ids: Sequence[int]) -> int:
+def events_into(cursor, *, inputs: Mapping[int, rating.FirmInputs], year: int) -> None:
+    """Add the sums of the credit events of year to `inputs` (by firm id): one query."""
+    qn = connection.ops.quote_name
+    ids = list(inputs)
+    events_sql = f"""
+        SELECT {qn("firm_id")}, {qn("kind")},
+               CAST(ROUND(SUM({qn("points")}) * 100) AS BIGINT), COUNT(*)
+        FROM {qn(CreditEvent._meta.db_table)}
+        WHERE {qn("year")} = %s AND {qn("firm_id")} IN ({", ".join(["%s"] * len(ids))})
+        GROUP BY {qn("firm_id")}, {qn("kind")}
+    """  # noqa: S608
+    cursor.execute(events_sql, [year, *ids])
+    for firm_id, kind, cents, n in cursor.fetchall():
+        firm = inputs[firm_id]
+        if kind == EventKind.BONUS:
+            firm.bonus = Decimal(cents).scaleb(-2)
+        elif kind == EventKind.DEDUCTION:
+            firm.deductions = Decimal(cents).scaleb(-2)
+        elif kind == EventKind.VETO:
+            firm.vetoed = n > 0
+
+
+def rate_firms(
+    *, run: RatingRun, firm_ids: Sequence[int], cells: Sequence[str] | None = None
+) -> int:
     """Compute the ratings of `firm_ids` in `run` and replace any the run holds for them, in
     one transaction, with a fixed number of queries whatever the number of firms; add the
     firms rated for the first time to the run's progress and return it (`done`).
@@ -204,14 +430,14 @@ def rate_firms(*, run: RatingRun, firm_ids: Sequence[int]) -> int:
     The same chunk delivered twice at the same moment: the second to write meets the first's
     ratings (a unique violation) and starts again, replacing them with the same."""
     try:
-        return _rate_firms(run=run, firm_ids=firm_ids)
+        return _rate_firms(run=run, firm_ids=firm_ids, cells=cells)
     except IntegrityError:
-        return _rate_firms(run=run, firm_ids=firm_ids)
+        return _rate_firms(run=run, firm_ids=firm_ids, cells=cells)
 
 
 @transaction.atomic
-def _rate_firms(*, run: RatingRun, firm_ids: Sequence[int]) -> int:
-    if connection.vendor == "postgresql":
+def _rate_firms(*, run: RatingRun, firm_ids: Sequence[int], cells: Sequence[str] | None) -> int:
+    if connection.vendor == "postgresql" and not cells:
         # The chunk's aggregate is hashed in memory: about 20 kB per firm, more than the
         # default work_mem (4 MB), which would spill it to disk.
         with connection.cursor() as cursor:
@@ -223,7 +449,15 @@ def _rate_firms(*, run: RatingRun, firm_ids: Sequence[int]) -> int:
     )
     rules = rules_of(run.rule_set, [(code, order, weight) for _id, code, order, weight in weights])
     indicator_codes = {indicator_id: code for indicator_id, code, _order, _weight in weights}
-    inputs = chunk_inputs(year=run.year, firm_ids=firm_ids, indicator_codes=indicator_codes)
+    inputs = None
+    if cells:
+        inputs = cells_inputs(
+            cells=cells, year=run.year, firm_ids=firm_ids, indicator_codes=indicator_codes
+        )
+        if inputs is None:
+            logger.warning("Rating run %s: its shared cells are empty, read per chunk", run.pk)
+    if inputs is None:
+        inputs = chunk_inputs(year=run.year, firm_ids=firm_ids, indicator_codes=indicator_codes)
     ratings, breakdowns = [], []
     for firm_id in sorted(inputs):
         result = rating.rate_firm(inputs[firm_id], rules)
@@ -382,6 +616,8 @@ def rating_run_finish_if_complete(*, run_id: int, total: int) -> bool:
             _assign_ranks(run_id)
             # Finished once ranked (the same transaction: nobody sees it finished unranked).
             RatingRun.objects.filter(pk=run_id).update(finished_at=timezone.now())
+    if won:
+        run_cells_drop(run_id=run_id)
     return bool(won)
 
 
