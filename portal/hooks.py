@@ -18,7 +18,8 @@ def streets_for_user(*, user):
 
 
 def districts_for_user(*, user):
-    return District.objects.filter(street__in=Street.objects.filter(street_filter(user))).distinct()
+    visible = Street.objects.filter(street_filter(user))
+    return District.objects.filter(streets__in=visible).distinct().order_by("name")
 
 
 def communities_for_user(*, user):

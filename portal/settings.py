@@ -127,8 +127,9 @@ MIDDLEWARE = [
     # (portal/pagecache.py), before sessions, CSRF and authentication cost anything.
     "portal.middleware.PublishedPageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "portal.middleware.ChosenLanguageMiddleware",
+    # Before the language's ?lang= link answers anything: a NUL in an address is a 400.
     "portal.middleware.RefuseNulMiddleware",
+    "portal.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "portal.ratelimits.RateLimitedPostsMiddleware",
