@@ -40,7 +40,7 @@ from portal.scoping import (
 )
 
 from . import rating as rating_rules
-from .choices import AssessorRole, EventKind, Grade, RunStatus
+from .choices import EventKind, Grade, RunStatus
 from .models import (
     OPEN_NOTICE_STATUSES,
     Assessment,
@@ -358,120 +358,6 @@ PROGRESS_READERS = CITY_WIDE_READERS | {Role.STREET, Role.COMMUNITY}
 
 def can_see_progress(user: User) -> bool:
     return is_signed_in(user) and user.role in PROGRESS_READERS
-
-
-def _compounds_with_assessed_flags(*, year: int, user: User | None = None) -> QuerySet[Compound]:
-    """The assessable compounds (with a firm), of the user's area if a user is given, each
-    flagged whether a street and a community officer scored it in `year` (any indicator, any
-    firm)."""
-    of_year = Assessment.objects.filter(year=year, compound_id=OuterRef("pk"))
-    compounds = Compound.objects.filter(firm__isnull=False)
-    if user is not None:
-        compounds = compounds.filter(compound_filter(user))
-    return compounds.annotate(
-        by_street=Exists(of_year.filter(assessor_role=AssessorRole.STREET)),
-        by_community=Exists(of_year.filter(assessor_role=AssessorRole.COMMUNITY)),
-    )
-
-
-@dataclass
-class AreaProgress:
-    pk: int
-    name: str
-    parent: str
-    parent_id: int
-    total: int
-    assessed: int
-
-    @property
-    def missing(self) -> int:
-        return self.total - self.assessed
-
-    @property
-    def percent(self) -> int:
-        return 100 if not self.total else self.assessed * 100 // self.total
-
-
-def assessment_progress(*, year: int, user: User) -> tuple[list[AreaProgress], list[AreaProgress]]:
-    """Per street (street officers' scores) and per community (community officers' scores) of
-    the user's area: compounds assessed out of compounds to assess, counting the compounds of
-    the area only. Four queries, whatever the city's size."""
-    flagged = _compounds_with_assessed_flags(year=year, user=user)
-    by_street = {
-        row["community__street_id"]: row
-        for row in flagged.values("community__street_id")
-        .annotate(total=Count("pk"), assessed=Count("pk", filter=Q(by_street=True)))
-        .order_by()
-    }
-    by_community = {
-        row["community_id"]: row
-        for row in flagged.values("community_id")
-        .annotate(total=Count("pk"), assessed=Count("pk", filter=Q(by_community=True)))
-        .order_by()
-    }
-    streets = [
-        AreaProgress(
-            pk=street.pk,
-            name=street.name,
-            parent=street.district.name,
-            parent_id=street.district_id,
-            total=by_street.get(street.pk, {}).get("total", 0),
-            assessed=by_street.get(street.pk, {}).get("assessed", 0),
-        )
-        for street in Street.objects.filter(street_filter(user))
-        .distinct()
-        .select_related("district")
-        .order_by("district__name", "name")
-    ]
-    communities = [
-        AreaProgress(
-            pk=community.pk,
-            name=community.name,
-            parent=community.street.name,
-            parent_id=community.street_id,
-            total=by_community.get(community.pk, {}).get("total", 0),
-            assessed=by_community.get(community.pk, {}).get("assessed", 0),
-        )
-        for community in Community.objects.filter(community_filter(user))
-        .select_related("street")
-        .order_by("street__name", "name")
-    ]
-    return streets, communities
-
-
-def compounds_missing_assessment(
-    *, year: int, user: User, street_id: int | None = None, community_id: int | None = None
-) -> QuerySet[Compound]:
-    """The compounds of the user's area that a street or a community officer has not scored
-    yet in `year`."""
-    queryset = _compounds_with_assessed_flags(year=year, user=user).filter(
-        Q(by_street=False) | Q(by_community=False)
-    )
-    if street_id:
-        queryset = queryset.filter(community__street_id=street_id)
-    if community_id:
-        queryset = queryset.filter(community_id=community_id)
-    return queryset.select_related("community__street", "firm").order_by(
-        "community__street__name", "community__name", "code"
-    )
-
-
-def laggard_counts(*, year: int, level: str) -> dict[int, int]:
-    """Street id (level `street`) or community id (level `community`) -> number of compounds
-    its officers have not scored in `year`; areas with none missing are absent."""
-    flag, area = (
-        ("by_street", "community__street_id")
-        if level == AssessorRole.STREET
-        else ("by_community", "community_id")
-    )
-    rows = (
-        _compounds_with_assessed_flags(year=year)
-        .filter(**{flag: False})
-        .values(area)
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    return {row[area]: row["n"] for row in rows}
 
 
 def credit_events_list(
@@ -819,21 +705,10 @@ def firms_without_notice() -> dict[int, int]:
     return {row["publication"]: row["n"] for row in rows}
 
 
-def _scored_by(*, year: int, role: str) -> Exists:
-    """Whether the compound has a score of `role` in `year` (any indicator, any firm)."""
-    return Exists(
-        Assessment.objects.filter(year=year, assessor_role=role, compound_id=OuterRef("pk"))
-    )
-
-
-def not_scored_by(queryset: QuerySet[Compound], *, year: int, role: str) -> QuerySet[Compound]:
-    """The compounds of `queryset` that `role` has not scored yet in `year`."""
-    return queryset.exclude(_scored_by(year=year, role=role))
-
-
 def compounds_to_assess(*, user: User) -> dict[int, int]:
     """Year of each open window -> the compounds of the user's area that the user's assessor
-    role has not scored yet that year. Two queries, whatever the number of open windows."""
+    role has not scored yet that year (credit.progress, from the counts kept per community)."""
+    from .progress import compounds_to_assess as missing_of
     from .services import assessor_role_for
 
     role = assessor_role_for(user) if can_assess(user) else None
@@ -842,10 +717,7 @@ def compounds_to_assess(*, user: User) -> dict[int, int]:
     years = list(AssessmentWindow.objects.filter(is_open=True).values_list("year", flat=True))
     if not years:
         return {}
-    counts = assessable_compounds(user=user).aggregate(
-        **{f"y{year}": Count("pk", filter=~_scored_by(year=year, role=role)) for year in years}
-    )
-    return {year: counts[f"y{year}"] for year in sorted(years)}
+    return missing_of(user=user, role=role, years=sorted(years))
 
 
 def objections_open_to_firm(*, user: User, now: dt.datetime) -> list[Publication]:

@@ -138,21 +138,18 @@ class Coverage:
 
 
 def coverage(*, year: int) -> Coverage:
-    """How many of the city's streets and communities attended a session of `year`: one
-    query (the bureau's landing page has a budget)."""
-    row = Street.objects.aggregate(
-        n_streets=Count("pk", distinct=True),
-        n_streets_attended=Count(
-            "pk", distinct=True, filter=Q(_attended(year, street=OuterRef("pk")))
-        ),
-        n_communities=Count("communities", distinct=True),
-        n_communities_attended=Count(
-            "communities",
-            distinct=True,
-            filter=Q(_attended(year, community=OuterRef("communities"))),
-        ),
+    """How many of the city's streets and communities attended a session of `year`: the
+    attendances of the year counted by area, not every area looked up in them (a country has
+    5,000 streets and 30,000 communities). Three queries."""
+    attended = Attendance.objects.filter(session__date__year=year).aggregate(
+        streets=Count("street", distinct=True), communities=Count("community", distinct=True)
     )
-    return Coverage(**{name.removeprefix("n_"): value for name, value in row.items()})
+    return Coverage(
+        streets=Street.objects.count(),
+        streets_attended=attended["streets"],
+        communities=Community.objects.count(),
+        communities_attended=attended["communities"],
+    )
 
 
 @dataclass(frozen=True)

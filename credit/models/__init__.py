@@ -16,6 +16,7 @@ from .declarations import (
     DeclarationEvidence,
     DeclarationStatus,
 )
+from .progress import CommunityAssessed, CommunityToAssess, ProgressMark
 from .publication import (
     ATTACHMENT_EXTENSIONS,
     OPEN_NOTICE_STATUSES,
@@ -54,6 +55,9 @@ __all__ = [
     "SCORE_VALIDATORS",
     "YEAR_VALIDATORS",
     "Assessment",
+    "CommunityAssessed",
+    "CommunityToAssess",
+    "ProgressMark",
     "CalendarDay",
     "ConductKind",
     "DECLARATION_DEFAULT_POINTS",

@@ -241,7 +241,7 @@ def assessment_reminders_send(*, user: User | None, year: int, levels: Sequence[
     of messages sent. Officers of areas with nothing missing get nothing."""
     from django.core.mail import send_mass_mail
 
-    from ..selectors import laggard_counts
+    from ..progress import laggard_counts
 
     area_field = {AssessorRole.STREET: "street_id", AssessorRole.COMMUNITY: "community_id"}
     messages = []

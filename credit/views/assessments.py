@@ -18,6 +18,7 @@ from portal.imports import import_view
 from portal.params import ID_MAX, page_of, parse_int, query_id
 from portal.web import add_service_errors, bureau_required
 
+from .. import progress as kept_progress
 from .. import selectors, services
 from ..forms import (
     AssessmentGridForm,
@@ -123,7 +124,7 @@ def assessment_grid(request: HttpRequest, year: int) -> HttpResponse:
     )
     compounds_qs = filter_form.filter(selectors.assessable_compounds(user=user))
     if filter_form.only_missing:
-        compounds_qs = selectors.not_scored_by(compounds_qs, year=year, role=role)
+        compounds_qs = kept_progress.not_scored_by(compounds_qs, year=year, role=role)
     page = page_of(request, compounds_qs, GRID_PER_PAGE)
     form_kwargs = {"indicators": indicators, "needs_reason": not is_open and is_bureau}
 
@@ -207,27 +208,22 @@ def progress(request: HttpRequest, year: int) -> HttpResponse:
     if not selectors.can_see_progress(request.user):
         raise PermissionDenied(_("Your role does not follow the assessment progress."))
     _check_year(year)
-    streets, communities = selectors.assessment_progress(year=year, user=request.user)
     street_id = query_id(request, "street")
     community_id = query_id(request, "community")
-    if street_id:
-        communities = [c for c in communities if c.parent_id == street_id]
-    missing = selectors.compounds_missing_assessment(
+    figures = kept_progress.assessment_progress(
+        year=year, user=request.user, street_id=street_id
+    )
+    missing = kept_progress.compounds_missing_assessment(
         year=year, user=request.user, street_id=street_id, community_id=community_id
     )
     context = {
         "year": year,
         "window": selectors.assessment_window_of(year=year),
-        "streets": streets,
-        "communities": communities,
+        "progress": figures,
         "street_id": street_id,
         "community_id": community_id,
         "page_obj": page_of(request, missing, MISSING_PER_PAGE),
         "remind_form": ReminderForm() if request.user.role == Role.BUREAU else None,
-        "totals": {
-            "street": (sum(s.assessed for s in streets), sum(s.total for s in streets)),
-            "community": (sum(c.assessed for c in communities), sum(c.total for c in communities)),
-        },
     }
     return render(request, "credit/progress.html", context)
 

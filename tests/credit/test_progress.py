@@ -36,9 +36,9 @@ def progress_url(year: int = YEAR) -> str:
 def test_progress_counts_per_street_and_community(client_of, bureau_user, city, compound_a):
     response = client_of(bureau_user).get(progress_url())
     assert response.status_code == 200
-    streets = {s.name: (s.assessed, s.total) for s in response.context["streets"]}
+    streets = {s.name: (s.assessed, s.total) for s in response.context["progress"].streets}
     assert streets == {"东街道": (1, 2), "西街道": (1, 1)}
-    communities = {c.name: (c.assessed, c.total) for c in response.context["communities"]}
+    communities = {c.name: (c.assessed, c.total) for c in response.context["progress"].communities}
     assert communities == {"东一社区": (1, 2), "西一社区": (0, 1)}
     missing = list(response.context["page_obj"])
     assert {c.name for c in missing} == {"西苑小区", "东二小区"}
@@ -50,7 +50,7 @@ def test_the_missing_list_filters_by_street(client_of, bureau_user, city, compou
         progress_url(), {"street": compound_a.community.street_id}
     )
     assert [c.pk for c in response.context["page_obj"]] == [city["a2"].pk]
-    assert [c.name for c in response.context["communities"]] == ["东一社区"]
+    assert [c.name for c in response.context["progress"].communities] == ["东一社区"]
 
 
 def test_progress_uses_a_fixed_number_of_queries(
@@ -61,9 +61,9 @@ def test_progress_uses_a_fixed_number_of_queries(
         CompoundFactory.create_batch(2, community=community)
     client = client_of(bureau_user)
     client.get(progress_url())
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(19):
         response = client.get(progress_url())
-    assert len(response.context["streets"]) == 32
+    assert len(response.context["progress"].streets) == 32
 
 
 @pytest.mark.parametrize("who", ["firm_user", "committee_user"])
@@ -86,10 +86,10 @@ def test_a_street_officer_sees_the_progress_of_the_own_street_only(
 ):
     response = client_of(street_officer).get(progress_url())
     assert response.status_code == 200
-    assert [(s.name, s.assessed, s.total) for s in response.context["streets"]] == [
+    assert [(s.name, s.assessed, s.total) for s in response.context["progress"].streets] == [
         ("东街道", 1, 2)
     ]
-    assert [(c.name, c.assessed, c.total) for c in response.context["communities"]] == [
+    assert [(c.name, c.assessed, c.total) for c in response.context["progress"].communities] == [
         ("东一社区", 1, 2)
     ]
     assert [c.pk for c in response.context["page_obj"]] == [city["a2"].pk]
@@ -107,7 +107,7 @@ def test_an_officer_never_sees_another_streets_figures(
         progress_url(), {"street": compound_a.community.street_id}
     )
     assert response.status_code == 200
-    assert [s.name for s in response.context["streets"]] == ["西街道"]
+    assert [s.name for s in response.context["progress"].streets] == ["西街道"]
     assert list(response.context["page_obj"]) == []
     html = response.content.decode()
     assert "东街道" not in html and city["a2"].name not in html
@@ -118,11 +118,11 @@ def test_a_community_officer_sees_the_own_community_only(
 ):
     response = client_of(community_officer).get(progress_url())
     assert response.status_code == 200
-    assert [(c.name, c.assessed, c.total) for c in response.context["communities"]] == [
+    assert [(c.name, c.assessed, c.total) for c in response.context["progress"].communities] == [
         ("东一社区", 1, 2)
     ]
     # The street row counts the compounds of the officer's own community only.
-    assert [(s.name, s.total) for s in response.context["streets"]] == [("东街道", 2)]
+    assert [(s.name, s.total) for s in response.context["progress"].streets] == [("东街道", 2)]
     assert compound_b.name not in response.content.decode()
 
 

@@ -11,7 +11,7 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from credit import hooks, rectification
+from credit import hooks, progress, rectification
 from credit import publication as services
 from credit.choices import RunStatus
 from credit.models import CreditNotice, NoticeKind, NoticeStatus, Rating, RatingRun
@@ -300,7 +300,9 @@ def test_the_landing_pieces_take_a_fixed_number_of_queries(
     assessment_window_open(user=None, year=YEAR + 1)
     for _ in range(40):
         CompoundFactory(community=compound_a.community)
-    for user, most in ((bureau_user, 9), (firm_user, 8), (street_officer, 2)):
+    progress.tallies_refresh()  # the first read recounts what the set-up wrote
+    # The assessments to do: the open windows, the marks to recount, the kept counts (two).
+    for user, most in ((bureau_user, 11), (firm_user, 8), (street_officer, 4)):
         with time_machine.travel(LATER, tick=False):
             today = timezone.localdate()
             with django_assert_max_num_queries(most):

@@ -57,7 +57,7 @@ def test_the_figures_count_each_street_and_community_once_for_the_year(
         offered_streets=[street_a],
         offered_communities=[community_a],
     )
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(3):
         figures = selectors.coverage(year=THIS_YEAR)
     assert (figures.streets, figures.streets_attended) == (2, 1)
     assert (figures.communities, figures.communities_attended) == (5, 2)
