@@ -449,6 +449,10 @@ def generate(n_firms: int) -> None:
                 f"SELECT setval(pg_get_serial_sequence('{model._meta.db_table}', 'id'), "  # noqa: S608
                 f"(SELECT max(id) FROM {table}))"
             )
+    # COPY ran with the triggers off (session_replication_role): count the kept figures afresh.
+    from credit.progress import tallies_rebuild
+
+    tallies_rebuild()
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
     print("   " + ", ".join(f"{k} {v:,}" for k, v in counts.items()), flush=True)

@@ -31,33 +31,14 @@ TRIGGERS = [
 ]
 
 
-# The counts of the rows already there, in one pass over each table (a country's 9,000,000
-# assessments take about a minute here, once; recounting them community by community would leave
-# it to the first page read).
-FILL = [
-    """
-    INSERT INTO credit_communitytoassess (community_id, compounds)
-    SELECT c.id, COUNT(k.id) FROM portal_community c
-    LEFT JOIN companies_compound k ON k.community_id = c.id AND k.firm_id IS NOT NULL
-    GROUP BY c.id
-    """,
-    """
-    INSERT INTO credit_communityassessed (year, assessor_role, community_id, compounds)
-    SELECT a.year, a.assessor_role, k.community_id, COUNT(DISTINCT a.compound_id)
-    FROM credit_assessment a JOIN companies_compound k ON k.id = a.compound_id
-    WHERE k.firm_id IS NOT NULL
-    GROUP BY a.year, a.assessor_role, k.community_id
-    """,
-]
-
-
 def triggers(apps, schema_editor):
     vendor = schema_editor.connection.vendor
     for spec in TRIGGERS:
         for sql in kept.mark_triggers(vendor, **spec)[0]:
             schema_editor.execute(sql)
-    for sql in FILL:
-        schema_editor.execute(sql)
+    from credit.progress import tallies_rebuild
+
+    tallies_rebuild()  # the rows already there, in one pass (about a minute for a country)
 
 
 def triggers_dropped(apps, schema_editor):

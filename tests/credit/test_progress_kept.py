@@ -194,3 +194,14 @@ def test_a_write_not_committed_during_a_recount_is_counted_by_the_next(compound_
         other.close()
     assert kept()[compound_a.community_id] == (1, {"community": 1, "street": 1})
     assert kept() == counted()
+
+
+def test_a_rebuild_in_one_pass_counts_what_the_recounts_count(compound_a, compound_b):
+    """The migration's and the benches' rebuild, for rows loaded with the triggers off."""
+    assess(YEAR, compound_a, compound_a.firm, "quality", "street", 80)
+    assess(YEAR, compound_b, compound_b.firm, "quality", "bureau", 80)
+    CompoundFactory(community=compound_a.community, firm=None)
+    recounted = kept()
+    progress.tallies_rebuild()
+    assert not ProgressMark.objects.exists()
+    assert kept() == recounted == counted()
