@@ -12,10 +12,12 @@ from django.db.models import (
     DecimalField,
     Exists,
     F,
+    IntegerField,
     Min,
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Sum,
     Value,
 )
@@ -25,7 +27,9 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from companies.models import Compound
+from companies.selectors import compound_search
 from portal.choices import Role
+from portal.params import COUNT_CAP
 from portal.scoping import compound_filter
 
 from .choices import EMERGENCY_WAITING, EmergencyStatus, ItemProgress, OrdinaryStatus, PlanStatus
@@ -49,19 +53,54 @@ from .sharing import split_by_weight
 ZERO = Value(Decimal("0.00"), output_field=DecimalField(max_digits=14, decimal_places=2))
 
 
+def _households(figure) -> Subquery:
+    """One figure of the outer account's households: a subquery evaluated for the rows
+    shown, so a page of 50 accounts costs 50 index probes whatever the number of accounts."""
+    return Subquery(
+        Household.objects.filter(account=OuterRef("pk"))
+        .order_by()
+        .values("account")
+        .annotate(figure=figure)
+        .values("figure")
+    )
+
+
+def _low(*, balance: str = "balance") -> Q:
+    """Needs top-up (services.needs_top_up), of rows with `initial_deposits` and a balance."""
+    return Q(initial_deposits__gt=0, **{f"{balance}__lt": F("initial_deposits") * top_up_ratio()})
+
+
 def accounts_for_user(*, user) -> QuerySet[FundAccount]:
     """Accounts with their balance, initial deposits and household count; `low` = needs top-up."""
     return (
         FundAccount.objects.filter(compound_filter(user, via="compound"))
         .select_related("compound__community__street")
         .annotate(
-            balance=Coalesce(Sum("households__balance"), ZERO),
-            initial_deposits=Coalesce(Sum("households__initial_deposit"), ZERO),
-            household_count=Count("households"),
+            balance=Coalesce(_households(Sum("balance")), ZERO),
+            initial_deposits=Coalesce(_households(Sum("initial_deposit")), ZERO),
+            household_count=Coalesce(_households(Count("pk")), 0),
         )
-        .annotate(low=Q(initial_deposits__gt=0, balance__lt=F("initial_deposits") * top_up_ratio()))
+        .annotate(low=_low())
         .order_by("compound__code")
     )
+
+
+def account_search(accounts: QuerySet[FundAccount], q: str) -> QuerySet[FundAccount]:
+    """By the compound's code or name, or its firm's name, as the registry searches."""
+    return accounts.filter(compound__in=compound_search(Compound.objects.all(), q))
+
+
+def accounts_low(accounts: QuerySet[FundAccount]) -> QuerySet[FundAccount]:
+    """The accounts that need a top-up, found in one pass over the households by account:
+    asked of each account in turn, the filter would sum the households of every account."""
+    low = (
+        Household.objects.order_by()
+        .values("account")
+        .annotate(held=Sum("balance"), initial_deposits=Sum("initial_deposit"))
+        .filter(_low(balance="held"))
+        .values("account")
+    )
+    return accounts.filter(pk__in=low)
 
 
 def account_get_for_user(*, user, pk: int) -> FundAccount:
@@ -134,42 +173,74 @@ def emergency_get_for_user(*, user, pk: int) -> EmergencyApplication:
     )
 
 
+class CappedCount(Subquery):
+    """How many rows a queryset holds, counted up to `cap` + 1 and no further (as
+    portal.params.CappedPaginator counts a list): one more than the cap says "more than"."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) AS capped)"
+
+    def __init__(self, queryset: QuerySet, *, cap: int) -> None:
+        rows = queryset.order_by().values("pk")[: cap + 1]
+        super().__init__(rows, output_field=IntegerField())
+
+
+def _smallest(queryset: QuerySet, field: str) -> Subquery:
+    """The smallest value of `field` among the rows, read first from an index."""
+    return Subquery(
+        queryset.filter(**{f"{field}__isnull": False}).order_by(field).values(field)[:1]
+    )
+
+
 @dataclass
 class StepCount:
+    """A waiting step of the emergency board. Its counts stop at `cap`: past it the step is
+    `capped` (`rows_counted` says "more than 10,000"), and `overdue` says the cap."""
+
     status: str
     label: str
-    count: int
+    counted: int  # up to cap + 1
     overdue: int
     oldest_filed_at: dt.datetime | None
-    earliest_due: dt.datetime | None = None
+    earliest_due: dt.datetime | None
+    cap: int
+
+    @property
+    def count(self) -> int:
+        return min(self.counted, self.cap)
+
+    @property
+    def capped(self) -> bool:
+        return self.counted > self.cap
 
 
 def emergency_board(*, user) -> list[StepCount]:
-    """Waiting emergency applications by step, with how many are overdue and the oldest."""
-    now = timezone.now()
-    rows = {
-        r["status"]: r
-        for r in emergencies_for_user(user=user)
-        .filter(status__in=EMERGENCY_WAITING)
-        .values("status")
-        .annotate(
-            count=Count("pk"),
-            overdue=Count("pk", filter=Q(step_due_at__lt=now)),
-            oldest=Min("filed_at"),
-            earliest_due=Min("step_due_at"),
-        )
-        .order_by()
-    }
+    """Waiting emergency applications by step: how many, how many overdue, the oldest and the
+    earliest deadline (one query, each figure read from an index whatever the number of
+    applications: emergency_status_filed, emergency_status_due)."""
+    now, cap = timezone.now(), COUNT_CAP
+    mine = EmergencyApplication.objects.filter(compound_filter(user, via="compound"))
+    figures = {}
+    for status in EMERGENCY_WAITING:
+        at = mine.filter(status=status)
+        figures |= {
+            f"{status}_count": CappedCount(at, cap=cap),
+            f"{status}_overdue": CappedCount(at.filter(step_due_at__lt=now), cap=cap),
+            f"{status}_oldest": _smallest(at, "filed_at"),
+            f"{status}_due": _smallest(at, "step_due_at"),
+        }
+    # The figures ride on one waiting application; with none, every figure is nothing.
+    row = next(iter(mine.waiting().order_by().annotate(**figures).values(*figures)[:1]), {})
     return [
         StepCount(
-            status=s,
-            label=EmergencyStatus(s).label,
-            count=rows.get(s, {}).get("count", 0),
-            overdue=rows.get(s, {}).get("overdue", 0),
-            oldest_filed_at=rows.get(s, {}).get("oldest"),
-            earliest_due=rows.get(s, {}).get("earliest_due"),
+            status=status,
+            label=EmergencyStatus(status).label,
+            counted=row.get(f"{status}_count", 0),
+            overdue=min(row.get(f"{status}_overdue", 0), cap),
+            oldest_filed_at=row.get(f"{status}_oldest"),
+            earliest_due=row.get(f"{status}_due"),
+            cap=cap,
         )
-        for s in EMERGENCY_WAITING
+        for status in EMERGENCY_WAITING
     ]
 
 

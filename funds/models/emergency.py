@@ -92,6 +92,13 @@ class EmergencyApplication(ScopedWork):
         ordering = ["-filed_at", "-pk"]
         verbose_name = _("emergency use application")
         verbose_name_plural = _("emergency use applications")
+        # Flat in the number of applications: the list newest first; a status's list, its
+        # count (capped) and its oldest; its overdue count (capped) and earliest deadline.
+        indexes = [
+            models.Index(fields=["-filed_at", "-id"], name="emergency_newest"),
+            models.Index(fields=["status", "filed_at", "id"], name="emergency_status_filed"),
+            models.Index(fields=["status", "step_due_at"], name="emergency_status_due"),
+        ]
         constraints = [
             models.CheckConstraint(
                 name="emergency_quote_positive", condition=Q(quote_amount__gt=0)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -28,10 +27,10 @@ def account_list(request: HttpRequest) -> HttpResponse:
     accounts = selectors.accounts_for_user(user=request.user)
     q = query_text(request, "q", max_length=SEARCH_MAX)
     if q:
-        accounts = accounts.filter(Q(compound__name__icontains=q) | Q(compound__code__iexact=q))
+        accounts = selectors.account_search(accounts, q)
     low = query_flag(request, "low")
     if low:
-        accounts = accounts.filter(low=True)
+        accounts = selectors.accounts_low(accounts)
     return render(
         request,
         "funds/account_list.html",
