@@ -101,6 +101,7 @@ def _emergency_todos(user) -> Iterator[workbench.Todo]:
             yield workbench.Todo(
                 label=str(step.label),
                 count=step.count,
+                capped=step.capped,
                 overdue=step.overdue,
                 due=step.earliest_due,
                 url=_url("funds:emergency_list", status=step.status),

@@ -40,6 +40,7 @@ class Todo:
     due: dt.date | dt.datetime | None = None  # the earliest deadline among them
     overdue: int = 0  # how many of them are past their deadline
     order: int = 100
+    capped: bool = False  # more than `count`: a count that stops at a cap (portal.params)
 
     @property
     def is_overdue(self) -> bool:

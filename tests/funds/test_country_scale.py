@@ -194,3 +194,10 @@ def test_the_board_reads_its_figures_from_the_indexes(bureau_user, compound_a):
         cursor.execute("EXPLAIN " + query["sql"])
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "emergency_status_filed" in plan and "emergency_status_due" in plan
+
+
+def test_the_bureaus_to_do_says_more_than_the_cap(client_of, bureau_user, compound_a, monkeypatch):
+    monkeypatch.setattr(selectors, "COUNT_CAP", 3)
+    _emergencies(compound_a, 5, status=EmergencyStatus.CONFIRMED, step_due_at=timezone.now())
+    content = client_of(bureau_user).get("/dashboard/").content.decode()
+    assert "超过 3" in content
