@@ -17,23 +17,37 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.db import connection, models, transaction
+from django.db.models import Max
 
-# Communities recounted per transaction.
+# Communities recounted per query, and marks read at a time.
 MARKS_PER_RECOUNT = 2000
+MARKS_READ = 20_000
 
 
 def refresh(marks: type[models.Model], recount: Callable[[set[int]], None], *, lock: int) -> None:
-    """Recount the communities named by `marks` (a model with `community_id`), a batch at a
-    time. One query when nothing is marked. Returns at once when another recount of the same
-    `lock` runs: the reader then sees the figures as they stood when that one began."""
-    while batch := list(
-        marks.objects.order_by("pk").values_list("pk", "community_id")[:MARKS_PER_RECOUNT]
-    ):
-        with transaction.atomic():
-            if not _lock(lock):
-                return
-            recount({community_id for _pk, community_id in batch})
-            marks.objects.filter(pk__lte=batch[-1][0]).delete()
+    """Recount the communities named by `marks` (a model with `community_id`), each once
+    however many marks name it, and delete exactly the marks read. One query when nothing is
+    marked. Returns at once when another recount of the same `lock` runs: the reader then
+    sees the figures as they stood when that one began."""
+    if not marks.objects.exists():
+        return
+    with transaction.atomic():
+        if not _lock(lock):
+            return
+        # The marks of the writes committed by now: their rows are seen by the recount that
+        # follows. A mark deleted is always one read here, never one committed since.
+        top = marks.objects.aggregate(top=Max("pk"))["top"]
+        unread = marks.objects.filter(pk__lte=top).order_by("pk")
+        while batch := list(unread.values_list("pk", "community_id")[:MARKS_READ]):
+            communities = sorted({community_id for _pk, community_id in batch})
+            for chunk in _chunks(communities, MARKS_PER_RECOUNT):
+                recount(set(chunk))
+            for chunk in _chunks([pk for pk, _community_id in batch], 1000):
+                marks.objects.filter(pk__in=chunk).delete()
+
+
+def _chunks(items: list, size: int) -> list[list]:
+    return [items[i : i + size] for i in range(0, len(items), size)]
 
 
 def _lock(key: int) -> bool:

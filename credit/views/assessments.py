@@ -210,9 +210,7 @@ def progress(request: HttpRequest, year: int) -> HttpResponse:
     _check_year(year)
     street_id = query_id(request, "street")
     community_id = query_id(request, "community")
-    figures = kept_progress.assessment_progress(
-        year=year, user=request.user, street_id=street_id
-    )
+    figures = kept_progress.assessment_progress(year=year, user=request.user, street_id=street_id)
     missing = kept_progress.compounds_missing_assessment(
         year=year, user=request.user, street_id=street_id, community_id=community_id
     )

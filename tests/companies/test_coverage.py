@@ -138,7 +138,7 @@ def test_dashboard_queries_do_not_grow_with_the_city(
     for role in ("bureau", "street", "community"):
         client = client_of(account(role))
         # 14 for the figures, the rest for the other cards and the to-do list.
-        with django_assert_max_num_queries(40):
+        with django_assert_max_num_queries(44):
             assert client.get(URL).status_code == 200
 
 
