@@ -63,11 +63,13 @@ def firms_for_user(*, user: User) -> QuerySet[Firm]:
     )
 
 
-def _ids_or_subquery(queryset: QuerySet) -> list[int] | QuerySet:
-    """The ids `queryset` selects, read first when they are few (then the outer query can
-    combine its indexes: a bitmap OR), or the subquery itself when they are many."""
-    ids = list(queryset.values_list("pk", flat=True)[: SEARCH_IDS_MAX + 1])
-    return ids if len(ids) <= SEARCH_IDS_MAX else queryset.values("pk")
+def _ids_or_subquery(ids: QuerySet) -> list[int] | QuerySet:
+    """The ids `ids` (`values_list(<an id>, flat=True)`) selects, read first when they are few
+    (then the outer query can combine its indexes: a bitmap OR), or the subquery itself when
+    they are many."""
+    ids = ids.order_by()
+    found = list(ids[: SEARCH_IDS_MAX + 1])
+    return found if len(found) <= SEARCH_IDS_MAX else ids
 
 
 def _is_code_fragment(q: str) -> bool:
@@ -80,8 +82,8 @@ def firm_search(queryset: QuerySet[Firm], q: str) -> QuerySet[Firm]:
     q = (q or "").strip()
     if not q:
         return queryset
-    serving = Compound.objects.filter(name__fragment=q, firm__isnull=False).values("firm_id")
-    serving_firms = _ids_or_subquery(Firm.objects.filter(pk__in=serving))
+    serving = Compound.objects.filter(name__fragment=q, firm__isnull=False)
+    serving_firms = _ids_or_subquery(serving.values_list("firm_id", flat=True))
     match = Q(name__fragment=q) | Q(pk__in=serving_firms)
     if _is_code_fragment(q):
         match |= Q(credit_code__icontains=q)
@@ -125,17 +127,9 @@ def firm_get_for_user(*, user: User, pk: int) -> Firm:
 
 
 def compounds_for_user(*, user: User) -> QuerySet[Compound]:
-    """The compounds the user may read, with their area and firm loaded."""
+    """The compounds the user may read, with their area and firm joined (a list joins its
+    page's rows only: companies.tables.PageFirst)."""
     return Compound.objects.filter(compound_filter(user)).with_area()
-
-
-def compounds_for_list(*, user: User) -> QuerySet[Compound]:
-    """The compounds the user may read, their areas and firms fetched for the rows shown
-    only: joined, a page deep in a country's list would join every row before it."""
-    areas = Community.objects.select_related("street__district")
-    return Compound.objects.filter(compound_filter(user)).prefetch_related(
-        Prefetch("community", queryset=areas), "firm"
-    )
 
 
 def compound_search(queryset: QuerySet[Compound], q: str) -> QuerySet[Compound]:
@@ -143,7 +137,7 @@ def compound_search(queryset: QuerySet[Compound], q: str) -> QuerySet[Compound]:
     q = (q or "").strip()
     if not q:
         return queryset
-    named = _ids_or_subquery(Firm.objects.filter(name__fragment=q))
+    named = _ids_or_subquery(Firm.objects.filter(name__fragment=q).values_list("pk", flat=True))
     match = Q(name__fragment=q) | Q(firm__in=named)
     if _is_code_fragment(q):
         match |= Q(code__icontains=q)

@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.functional import cached_property
 
@@ -72,21 +73,35 @@ class CappedPaginator(Paginator):
     """Counts the rows up to COUNT_CAP and no further, so that a list costs the same whether
     the table holds a city (1,500 compounds) or a country (600,000): past the cap the list
     says "more than 10,000" (`capped`), its last page is the cap's, and the search and the
-    filters narrow it. Counting a country's rows, or paging to row 599,950, reads them all."""
+    filters narrow it. Counting a country's rows, or paging to row 599,950, reads them all.
+
+    `queryset`: what `object_list` shows when it is no queryset itself (a django-tables2
+    table's rows), counted in its stead. `cap`: a list's own, when it needs fewer rows."""
 
     cap = COUNT_CAP
+
+    def __init__(
+        self,
+        object_list,
+        per_page,
+        *,
+        queryset: QuerySet | None = None,
+        cap: int | None = None,
+        **kwargs,
+    ):
+        super().__init__(object_list, per_page, **kwargs)
+        self.rows = object_list if queryset is None else queryset
+        if cap is not None:
+            self.cap = cap
 
     @cached_property
     def _counted(self) -> int:
         """The rows up to cap + 1: one more than the cap says there are more."""
-        items = self.object_list
-        while hasattr(items, "data") and not hasattr(items, "query"):
-            items = items.data  # a django-tables2 table's rows: their data, its queryset
-        if hasattr(items, "query"):
+        if isinstance(self.rows, QuerySet):
             # SELECT COUNT(*) FROM (SELECT id ... LIMIT cap + 1): neither the order nor the
             # figures computed for the rows shown matter to a count.
-            return items.order_by().values("pk")[: self.cap + 1].count()
-        return min(len(items), self.cap + 1)
+            return self.rows.order_by().values("pk")[: self.cap + 1].count()
+        return min(len(self.rows), self.cap + 1)
 
     @cached_property
     def count(self) -> int:
@@ -97,8 +112,10 @@ class CappedPaginator(Paginator):
         return self._counted > self.cap
 
 
-def page_of(request: HttpRequest, items: Sequence, per_page: int) -> Page:
+def page_of(
+    request: HttpRequest, items: Sequence, per_page: int, *, cap: int | None = None
+) -> Page:
     """The page `?page=` asks for: the first when the number is no number, the last when it
     lies past the end."""
     number = query_int(request, "page", minimum=1, maximum=PAGE_MAX) or 1
-    return CappedPaginator(items, per_page).get_page(number)
+    return CappedPaginator(items, per_page, cap=cap).get_page(number)

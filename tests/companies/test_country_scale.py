@@ -6,14 +6,17 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from companies import coverage, selectors
+from companies import coverage, selectors, views
 from companies.models import Compound, Firm
 from portal.params import CappedPaginator
-from tests.factories import CompoundFactory, FirmFactory
+from tests.factories import CompoundFactory, FirmFactory, make_credit_code
 
 LIST = reverse("companies:compound_list")
+FIRMS = reverse("companies:firm_list")
+PUBLIC_SEARCH = reverse("companies:public_firm_search")
 postgresql_only = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="the search indexes are PostgreSQL's"
 )
@@ -46,6 +49,14 @@ def test_a_compound_is_found_by_code_name_or_its_firms_name(db, compound_a, comp
 
 def test_a_firm_is_found_by_a_part_of_its_credit_code(db, firm_a, firm_b):
     assert list(selectors.firm_search(Firm.objects.all(), firm_b.credit_code[-8:])) == [firm_b]
+
+
+def test_a_search_matching_many_compounds_reads_their_firms_in_a_subquery(
+    db, compound_a, compound_b, firm_a, monkeypatch
+):
+    monkeypatch.setattr(selectors, "SEARCH_IDS_MAX", 0)  # every match is "many"
+    assert list(selectors.firm_search(Firm.objects.all(), "东苑")) == [firm_a]
+    assert list(selectors.compound_search(Compound.objects.all(), "东方")) == [compound_a]
 
 
 @postgresql_only
@@ -82,6 +93,56 @@ def test_the_searches_use_the_indexes(db, compound_a, compound_b):
     assert "companies_firm_name_chars" in _plan(selectors.public_firm_search(q="东方物业"))
 
 
+@postgresql_only
+def test_the_planner_knows_a_fragment_every_name_holds_is_common(db):
+    Firm.objects.bulk_create(
+        Firm(credit_code=make_credit_code(700_000 + i), name=f"第{i}号物业公司") for i in range(300)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE companies_firm")
+    sql, params = Firm.objects.filter(name__fragment="物业").order_by().query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
+        estimated = cursor.fetchone()[0][0]["Plan"]["Plan Rows"]
+    # Estimated from the column's statistics: then the list walks its order and stops at the
+    # page's rows, instead of reading and sorting every firm for the few it expects.
+    assert estimated > 150
+
+
+# --- pages chosen first ----------------------------------------------------------------------
+
+
+def test_a_deep_page_of_firms_computes_the_figures_of_its_own_rows_only(
+    client_of, bureau_user, community_a
+):
+    firms = Firm.objects.bulk_create(
+        Firm(credit_code=make_credit_code(800_000 + i), name=f"深页物业{i:03d}") for i in range(60)
+    )
+    CompoundFactory(community=community_a, firm=firms[55], households=120)
+    client = client_of(bureau_user)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(FIRMS, {"page": 2})
+    rows = [row.record for row in response.context["table"].page.object_list]
+    assert [firm.name for firm in rows] == [f"深页物业{i:03d}" for i in range(50, 60)]
+    assert [firm.households_total for firm in rows if firm.compound_count] == [120]
+    page = next(q["sql"] for q in queries if "OFFSET 50" in q["sql"])
+    ids = page[page.index(" IN (SELECT") :]  # the page's ids, chosen bare, then its order
+    assert "OFFSET 50" in ids and "SUM(" not in ids and "COUNT(" not in ids
+
+
+def test_a_deep_page_of_firms_sorted_by_a_figure_is_in_that_order(
+    client_of, bureau_user, community_a
+):
+    firms = Firm.objects.bulk_create(
+        Firm(credit_code=make_credit_code(810_000 + i), name=f"排序物业{i:03d}") for i in range(55)
+    )
+    for i, firm in enumerate(firms[:3]):
+        CompoundFactory.create_batch(i + 1, community=community_a, firm=firm)
+    response = client_of(bureau_user).get(FIRMS, {"sort": "compound_count", "page": 2})
+    rows = [row.record for row in response.context["table"].page.object_list]
+    assert [firm.compound_count for firm in rows] == [0, 0, 1, 2, 3]
+
+
 # --- lists that count what they can show -----------------------------------------------------
 
 
@@ -102,15 +163,26 @@ def test_a_page_past_the_cap_is_the_last_counted(client_of, bureau_user, communi
     monkeypatch.setattr(CappedPaginator, "cap", 60)
     for _ in range(120):
         CompoundFactory(community=community_a)
-    response = client_of(bureau_user).get(LIST, {"page": 1000})
+    with CaptureQueriesContext(connection) as queries:
+        response = client_of(bureau_user).get(LIST, {"page": 1000})
     assert response.status_code == 200
     table = response.context["table"]
     assert table.page.number == 2 and table.paginator.num_pages == 2  # 50 + 10 of 60 counted
+    assert sum("COUNT(" in query["sql"] for query in queries) == 1  # counted once
 
 
 def test_a_list_under_its_cap_counts_exactly(client_of, bureau_user, compound_a, compound_b):
     response = client_of(bureau_user).get(LIST)
     assert response.context["total"] == 2 and not response.context["capped"]
+
+
+def test_the_public_lookup_counts_to_its_own_cap(client, db, monkeypatch):
+    monkeypatch.setattr(views, "PUBLIC_COUNT_CAP", 3)
+    Firm.objects.bulk_create(
+        Firm(credit_code=make_credit_code(820_000 + i), name=f"公开物业{i}") for i in range(5)
+    )
+    paginator = client.get(PUBLIC_SEARCH, {"q": "公开物业"}).context["page_obj"].paginator
+    assert paginator.capped and paginator.count == 3
 
 
 @pytest.mark.parametrize("n", [5, 60])

@@ -6,6 +6,8 @@ import pytest
 from django.test import RequestFactory
 
 from portal import params
+from portal.models import District
+from tests.factories import DistrictFactory
 
 rf = RequestFactory()
 
@@ -73,3 +75,15 @@ def test_a_flag_is_on_with_any_value():
 )
 def test_the_page_is_the_one_asked_for_else_the_first_or_the_last(page, expected):
     assert params.page_of(_get(page=page), list(range(25)), 10).number == expected
+
+
+def test_a_paginator_counts_the_queryset_it_is_handed_in_place_of_its_rows(db):
+    DistrictFactory.create_batch(3)
+    shown = ["a table's rows, not counted"]
+    paginator = params.CappedPaginator(shown, 10, queryset=District.objects.all())
+    assert paginator.count == 3 and not paginator.capped
+
+
+def test_a_list_may_count_to_a_cap_of_its_own():
+    page = params.page_of(_get(), list(range(25)), 10, cap=20)
+    assert page.paginator.capped and page.paginator.count == 20 and page.paginator.num_pages == 2
