@@ -113,9 +113,21 @@ class CappedPaginator(Paginator):
 
 
 def page_of(
-    request: HttpRequest, items: Sequence, per_page: int, *, cap: int | None = None
+    request: HttpRequest,
+    items: Sequence,
+    per_page: int,
+    *,
+    cap: int | None = None,
+    ids_first: bool = False,
 ) -> Page:
     """The page `?page=` asks for: the first when the number is no number, the last when it
-    lies past the end."""
+    lies past the end. `ids_first`: a queryset's page is chosen by its ids, read bare in the
+    list's order, and then the rows of those ids are loaded with what they join and compute
+    (a plain slice makes PostgreSQL join and compute every row an OFFSET skips; the
+    registry's tables do the same through companies.tables.PageFirst)."""
     number = query_int(request, "page", minimum=1, maximum=PAGE_MAX) or 1
-    return CappedPaginator(items, per_page, cap=cap).get_page(number)
+    if not (ids_first and isinstance(items, QuerySet)):
+        return CappedPaginator(items, per_page, cap=cap).get_page(number)
+    page = CappedPaginator(items.values_list("pk", flat=True), per_page, cap=cap).get_page(number)
+    page.object_list = items.filter(pk__in=page.object_list)
+    return page

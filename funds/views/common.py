@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
 from django.forms import Form
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -17,14 +16,7 @@ SEARCH_MAX = 100  # longer than any compound's name or code
 
 
 def _page(request: HttpRequest, items, per_page: int = PER_PAGE):
-    """The page of a list. A queryset's page is chosen first, by its ids read bare in the
-    list's order, then its rows are those ids with what they join and compute: a plain slice
-    would make PostgreSQL join and compute every row an OFFSET skips."""
-    if not isinstance(items, QuerySet):
-        return page_of(request, items, per_page)
-    page = page_of(request, items.values_list("pk", flat=True), per_page)
-    page.object_list = items.filter(pk__in=page.object_list)
-    return page
+    return page_of(request, items, per_page, ids_first=True)
 
 
 def _error_message(request: HttpRequest, exc: ValidationError) -> None:
