@@ -12,7 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 
 from companies.models import Compound
 from portal import kept
@@ -227,28 +228,29 @@ def _compounds_with_assessed_flags(*, year: int, user: User | None = None) -> Qu
     )
 
 
-def _communities_missing(*, year: int) -> dict[int, tuple[int, int, int]]:
-    """Community id -> (its street id, compounds its street officers have not scored in
-    `year`, those its community officers have not) for the communities with any missing, from
-    the kept counts: three reads of one row per community."""
+def _communities_missing(*, year: int, user: User | None = None) -> QuerySet[Community]:
+    """The communities (of the user's area, if a user is given) with compounds that a street
+    or a community officer has not scored in `year`, from the kept counts, each with
+    `to_assess`, `by_street` and `by_community`: one join over a row per community."""
     tallies_refresh()
-    to_assess = CommunityToAssess.objects.filter(compounds__gt=0).values_list(
-        "pk", "community__street_id", "compounds"
-    )
-    of_year = CommunityAssessed.objects.filter(year=year)
-    by_street = dict(
-        of_year.filter(assessor_role=AssessorRole.STREET).values_list("community_id", "compounds")
-    )
-    by_community = dict(
-        of_year.filter(assessor_role=AssessorRole.COMMUNITY).values_list(
-            "community_id", "compounds"
+
+    def kept_of(role: str) -> FilteredRelation:
+        return FilteredRelation(
+            "assessed_counts",
+            condition=Q(assessed_counts__year=year, assessed_counts__assessor_role=role),
         )
+
+    communities = Community.objects.filter(community_filter(user)) if user else Community.objects
+    return (
+        communities.annotate(street_kept=kept_of(AssessorRole.STREET))
+        .annotate(community_kept=kept_of(AssessorRole.COMMUNITY))
+        .annotate(
+            total=F("to_assess__compounds"),
+            by_street=Coalesce("street_kept__compounds", 0),
+            by_community=Coalesce("community_kept__compounds", 0),
+        )
+        .filter(Q(total__gt=F("by_street")) | Q(total__gt=F("by_community")))
     )
-    missing = {}
-    for pk, street_id, total in to_assess:
-        if total > by_street.get(pk, 0) or total > by_community.get(pk, 0):
-            missing[pk] = (street_id, total - by_street.get(pk, 0), total - by_community.get(pk, 0))
-    return missing
 
 
 def compounds_missing_assessment(
@@ -258,7 +260,7 @@ def compounds_missing_assessment(
     yet in `year`, looked for in the communities whose kept counts say some are missing."""
     queryset = (
         _compounds_with_assessed_flags(year=year, user=user)
-        .filter(community_id__in=list(_communities_missing(year=year)))
+        .filter(community_id__in=_communities_missing(year=year, user=user).values("pk"))
         .filter(Q(by_street=False) | Q(by_community=False))
     )
     if street_id:
@@ -274,11 +276,13 @@ def laggard_counts(*, year: int, level: str) -> dict[int, int]:
     """Street id (level `street`) or community id (level `community`) -> number of compounds
     its officers have not scored in `year`; areas with none missing are absent."""
     laggards: dict[int, int] = {}
-    for community, (street, by_street, by_community) in _communities_missing(year=year).items():
+    for community, street, total, by_street, by_community in _communities_missing(
+        year=year
+    ).values_list("pk", "street_id", "total", "by_street", "by_community"):
         if level == AssessorRole.STREET:
-            area, missing = street, by_street
+            area, missing = street, total - by_street
         else:
-            area, missing = community, by_community
+            area, missing = community, total - by_community
         if missing:
             laggards[area] = laggards.get(area, 0) + missing
     return laggards

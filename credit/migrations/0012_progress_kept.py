@@ -64,7 +64,7 @@ class Migration(migrations.Migration):
                     models.OneToOneField(
                         on_delete=django.db.models.deletion.CASCADE,
                         primary_key=True,
-                        related_name="+",
+                        related_name="to_assess",
                         serialize=False,
                         to="portal.community",
                         verbose_name="community",
@@ -122,7 +122,7 @@ class Migration(migrations.Migration):
                     "community",
                     models.ForeignKey(
                         on_delete=django.db.models.deletion.CASCADE,
-                        related_name="+",
+                        related_name="assessed_counts",
                         to="portal.community",
                         verbose_name="community",
                     ),

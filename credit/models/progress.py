@@ -22,7 +22,7 @@ class CommunityToAssess(models.Model):
         "portal.Community",
         on_delete=models.CASCADE,
         primary_key=True,
-        related_name="+",
+        related_name="to_assess",
         verbose_name=_("community"),
     )
     compounds = models.PositiveIntegerField(_("compounds"))
@@ -41,7 +41,10 @@ class CommunityAssessed(models.Model):
 
     year = models.PositiveSmallIntegerField(_("year"))
     community = models.ForeignKey(
-        "portal.Community", on_delete=models.CASCADE, related_name="+", verbose_name=_("community")
+        "portal.Community",
+        on_delete=models.CASCADE,
+        related_name="assessed_counts",
+        verbose_name=_("community"),
     )
     assessor_role = models.CharField(_("assessor"), max_length=20, choices=AssessorRole.choices)
     compounds = models.PositiveIntegerField(_("compounds"))
