@@ -13,8 +13,10 @@
 # bench/<name>.<ext>. Then gunicorn (WORKERS sync workers, production settings) and nginx (as
 # many workers, its own port, a temporary configuration) serve; after a warm-up, wrk runs RUNS
 # times on each address, the page, its whitenoise copy and its nginx copy one after the other,
-# and the script prints per page the median requests/s, the ratios, and the load average
-# before and after. Drops the database and stops gunicorn and nginx on exit.
+# and the script prints per run and per page (medians) the requests/s and their ratios, the CPU
+# time the serving processes spent per request (what the load of others moves least) and its
+# ratio, and the load average before and after. Drops the database and stops gunicorn and
+# nginx on exit.
 #
 # Cache: the production one, Redis (REDIS_URL and CACHE_URL: database 12 of 127.0.0.1:6379
 # unless BENCH_REDIS says otherwise), shared by the workers; it is flushed at the start. The
@@ -186,37 +188,68 @@ for name in "${NAMES[@]}"; do
         "$(wc -c <"$page")" "$same"
 done
 
-rps() {  # requests/s of one wrk run on $1; non-2xx responses fail the benchmark
-    local out
+# CPU per request: on this shared machine the requests/s of a run move with everybody else's
+# load, the CPU time the serving processes spend per request much less. The serving processes:
+# the gunicorn workers, Redis and the PostgreSQL backends of $DB (Redis is shared: what other
+# clients make it do in the same seconds is counted too).
+TICK_US=$((1000000 / $(getconf CLK_TCK)))
+REDIS_PID="$(redis-cli -u "$BENCH_REDIS" info server | awk -F: '/^process_id:/ {print $2}' | tr -d '\r')"
+cpu_snapshot() {  # "pid ticks" (user + system) of each serving process
+    local pid
+    for pid in $(pgrep -P "$GUNICORN_PID") $REDIS_PID \
+        $(psql -h "$HOST" -U postgres -Atc "SELECT pid FROM pg_stat_activity WHERE datname = '$DB'"); do
+        [[ -r /proc/$pid/stat ]] && echo "$pid $(sed 's/.*) //' "/proc/$pid/stat" | awk '{print $12 + $13}')"
+    done
+    return 0
+}
+
+measure() {  # "requests/s CPU-µs/request" of one wrk run of $1 on $2; a non-2xx fails the benchmark
+    local out before after requests ticks
+    before="$(cpu_snapshot)"
     out="$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$1" "$2")"
+    after="$(cpu_snapshot)"
     if grep -q "Non-2xx" <<<"$out"; then
         echo "$out" >&2
         return 1
     fi
-    awk '/^Requests\/sec:/ {print $2}' <<<"$out"
+    requests="$(awk '/requests in/ {print $1}' <<<"$out")"
+    # processes gone in between (a database connection past its CONN_MAX_AGE) are left out
+    ticks="$(awk 'NR == FNR {a[$1] = $2; next} ($1 in a) {s += $2 - a[$1]} END {print s + 0}' \
+        <(echo "$before") <(echo "$after"))"
+    awk -v out="$out" -v t="$ticks" -v r="$requests" -v us="$TICK_US" 'BEGIN {
+        match(out, /Requests\/sec: *[0-9.]+/); split(substr(out, RSTART, RLENGTH), f, ": *")
+        printf "%s %.0f\n", f[2], t * us / r }'
 }
 
 echo "== warm-up (3 s of each address)"
 for name in "${NAMES[@]}"; do
-    rps 3s "$BASE${URL_PATH[$name]}" >/dev/null
-    rps 3s "$BASE/static/${COPY[$name]}" >/dev/null
-    rps 3s "$NGINX_BASE/static/${COPY[$name]}" >/dev/null
+    measure 3s "$BASE${URL_PATH[$name]}" >/dev/null
+    measure 3s "$BASE/static/${COPY[$name]}" >/dev/null
+    measure 3s "$NGINX_BASE/static/${COPY[$name]}" >/dev/null
 done
 
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
 echo "== wrk -t$THREADS -c$CONNECTIONS -d$DURATION, $RUNS runs of each, alternately"
+echo "   (cpu: µs of CPU per request of the serving processes; cpu ratio: whitenoise's / the app's)"
 load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 echo "load average before: $load_before"
 declare -A RUNS_OF
-printf '%-4s %-7s %10s %10s %10s\n' run page gunicorn whitenoise nginx
+printf '%-4s %-7s %10s %10s %10s %8s %8s %8s %9s\n' run page gunicorn whitenoise nginx \
+    app/wn "cpu app" "cpu wn" "cpu ratio"
 for i in $(seq "$RUNS"); do
     for name in "${NAMES[@]}"; do
-        a=$(rps "$DURATION" "$BASE${URL_PATH[$name]}")
-        w=$(rps "$DURATION" "$BASE/static/${COPY[$name]}")
-        n=$(rps "$DURATION" "$NGINX_BASE/static/${COPY[$name]}")
+        read -r a ac < <(measure "$DURATION" "$BASE${URL_PATH[$name]}")
+        read -r w wc < <(measure "$DURATION" "$BASE/static/${COPY[$name]}")
+        read -r n _ < <(measure "$DURATION" "$NGINX_BASE/static/${COPY[$name]}")
         RUNS_OF[$name.app]+="$a "
         RUNS_OF[$name.whitenoise]+="$w "
         RUNS_OF[$name.nginx]+="$n "
-        printf '%-4s %-7s %10s %10s %10s\n' "$i" "$name" "$a" "$w" "$n"
+        RUNS_OF[$name.ratio]+="$(ratio "$a" "$w") "
+        RUNS_OF[$name.cpu_app]+="$ac "
+        RUNS_OF[$name.cpu_whitenoise]+="$wc "
+        RUNS_OF[$name.cpu_ratio]+="$(ratio "$wc" "$ac") "
+        printf '%-4s %-7s %10s %10s %10s %8s %8s %8s %9s\n' "$i" "$name" "$a" "$w" "$n" \
+            "$(ratio "$a" "$w")" "$ac" "$wc" "$(ratio "$wc" "$ac")"
     done
 done
 load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
@@ -224,17 +257,16 @@ echo "load average after: $load_after"
 
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 declare -A TARGET=([list]=0.9 [csv]=0.9 [json]=0.9 [verify]=0.9 [firm]=0.5)
-echo "== medians (req/s) and ratios; load average $load_before before, $load_after after"
-printf '%-7s %10s %10s %10s %12s %12s %8s\n' page gunicorn whitenoise nginx app/whitenoise \
-    app/nginx target
+echo "== medians of the runs; load average $load_before before, $load_after after"
+printf '%-7s %10s %10s %10s %8s %8s %8s %8s %9s %7s\n' page gunicorn whitenoise nginx app/wn \
+    app/nginx "cpu app" "cpu wn" "cpu ratio" target
 for name in "${NAMES[@]}"; do
-    # shellcheck disable=SC2086
-    a=$(median ${RUNS_OF[$name.app]})
-    # shellcheck disable=SC2086
-    w=$(median ${RUNS_OF[$name.whitenoise]})
-    # shellcheck disable=SC2086
-    n=$(median ${RUNS_OF[$name.nginx]})
-    printf '%-7s %10s %10s %10s %12s %12s %8s\n' "$name" "$a" "$w" "$n" \
-        "$(awk -v a="$a" -v b="$w" 'BEGIN {printf "%.2f", a/b}')" \
-        "$(awk -v a="$a" -v b="$n" 'BEGIN {printf "%.2f", a/b}')" ">= ${TARGET[$name]}"
+    declare -A M=()
+    for what in app whitenoise nginx ratio cpu_app cpu_whitenoise cpu_ratio; do
+        # shellcheck disable=SC2086
+        M[$what]=$(median ${RUNS_OF[$name.$what]})
+    done
+    printf '%-7s %10s %10s %10s %8s %8s %8s %8s %9s %7s\n' "$name" "${M[app]}" \
+        "${M[whitenoise]}" "${M[nginx]}" "${M[ratio]}" "$(ratio "${M[app]}" "${M[nginx]}")" \
+        "${M[cpu_app]}" "${M[cpu_whitenoise]}" "${M[cpu_ratio]}" ">= ${TARGET[$name]}"
 done

@@ -7,14 +7,14 @@ from __future__ import annotations
 import datetime as dt
 from urllib.parse import urlencode
 
-from django.db.models import Count, Max
+from django.db.models import CharField, Count, Max, OuterRef, Subquery, Value
+from django.db.models.functions import Cast, Concat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from companies import public_record
-from companies.validators import normalize_credit_code
+from companies import public_page, public_record
 from portal import files, history, menu, pagecache, workbench
 from portal.choices import Role
 from portal.scoping import is_signed_in
@@ -316,12 +316,13 @@ def public_credit_record(firm) -> tuple[str, dict]:
     }
 
 
-def firm_events_stamp(*, credit_code: str) -> str:
+def firm_events_stamp() -> Subquery:
     """What of a firm's public credit record changes without a publication: its credit
-    events (recorded, edited or deleted), shown as the reasons of its listings. One query."""
-    events = CreditEvent.objects.filter(firm__credit_code=normalize_credit_code(credit_code))
-    found = events.aggregate(count=Count("pk"), last=Max("updated_at"))
-    return f"{found['count']}|{found['last']}"
+    events (recorded, edited or deleted), shown as the reasons of its listings. A column of
+    the firm page's one stamp query (companies/public_page.py)."""
+    events = CreditEvent.objects.filter(firm=OuterRef("pk")).order_by().values("firm")
+    stamp = Concat(Cast(Count("pk"), CharField()), Value("|"), Cast(Max("updated_at"), CharField()))
+    return Subquery(events.annotate(stamp=stamp).values("stamp"))
 
 
 def register() -> None:
@@ -329,7 +330,7 @@ def register() -> None:
     # The public list, its files and the certificates' pages: kept for anonymous visitors.
     pagecache.register("credit:redblack")
     pagecache.register("credit:certificate_verify_form")
-    pagecache.register_stamp("companies:public_firm_detail", firm_events_stamp)
+    public_page.register_stamp_column(firm_events_stamp)
     menu.register(
         gettext_lazy("Assessment windows"),
         "credit:window_list",

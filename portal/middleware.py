@@ -1,16 +1,14 @@
-"""Request-wide rules: Chinese by default (a `?lang=` link picks another language), how long
-a session lasts, and public pages served from the page cache."""
+"""Request-wide rules: Chinese by default (a `?lang=` link picks another language) and how
+long a session lasts. Public pages served from the page cache: portal/pagecache.py."""
 
 from __future__ import annotations
 
-import logging
 import time
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
-from django.core.cache import cache
 from django.core.exceptions import BadRequest
 from django.http import HttpResponseRedirect
 from django.middleware.locale import LocaleMiddleware
@@ -19,9 +17,6 @@ from django.utils.translation import gettext as _
 
 from . import pagecache
 from .choices import Role
-from .ratelimits import wait_seconds
-
-logger = logging.getLogger(__name__)
 
 
 class ChosenLanguageMiddleware(LocaleMiddleware):
@@ -167,34 +162,3 @@ class MfaMiddleware:
         return HttpResponseRedirect(
             f"{reverse(url_name)}?{urlencode({'next': request.get_full_path()})}"
         )
-
-
-class PublishedPageMiddleware:
-    """Serve the kept bytes of a public page (portal/pagecache.py) to an anonymous GET without
-    session, messages or query string, before sessions, CSRF and authentication: one read of
-    the generation from the shared cache, the bytes from this process's copy. On a miss the view runs, and a response it
-    marked `cacheable` is kept for the next visitor. The security headers are added by the
-    middleware above this one, to kept pages as to the others."""
-
-    def __init__(self, get_response) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request):
-        if not pagecache.eligible(request):
-            return self.get_response(request)
-        stamp = pagecache.stamp_of(request)
-        if stamp is None:
-            return self.get_response(request)
-        key = pagecache.page_key(request.path, pagecache.language_of(request), stamp)
-        try:
-            current = pagecache.generation(cache.get_many([pagecache.GENERATION_KEY]))
-            kept = pagecache.kept_page(key, current)
-        except Exception:  # noqa: BLE001 — the cache server is down: the view answers
-            logger.warning("page cache unavailable for %s", request.path)
-            return self.get_response(request)
-        if kept is not None:
-            group = pagecache.rate_group_of(kept)
-            # Over the rate limit, the view answers 429 (counting the request once more).
-            if not (group and wait_seconds(request, group)):
-                return pagecache.kept_response(request, kept)
-        return pagecache.keep(request, self.get_response(request), current, stamp)

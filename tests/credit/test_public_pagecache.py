@@ -10,7 +10,7 @@ import time
 import pytest
 from django.conf import settings
 from django.core.cache import cache
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from credit import publication as publishing
@@ -191,8 +191,8 @@ def test_opening_the_publicity_of_a_year_shows_its_proposed_lists_at_once(
 def test_a_page_rendered_before_a_commit_is_not_kept_after_it(published):
     """The race the generation closes: a worker reads the generation and the data before a
     publication commits and keeps its page after; the commit's new generation ignores it."""
-    current = pagecache.generation(cache.get_many([pagecache.GENERATION_KEY]))
-    key = pagecache.page_key(LIST, settings.LANGUAGE_CODE)
+    current = pagecache.generation()
+    key = pagecache.page_key(RequestFactory().get(LIST))
     kept = (current, {"Content-Type": "text/html"}, b"stale", None, 0, time.time() + 60)
     cache.set(key, kept, 60)
     assert Client().get(LIST).content == b"stale"
