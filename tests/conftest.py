@@ -25,6 +25,21 @@ from .factories import (
 from .signin import verified_login
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _no_shared_cache() -> Iterator[None]:
+    """No test process reads the shared Redis cache unless a test asks for it: the modules
+    that load the demo once (a fixture of module scope, set up before `_own_cache`) would
+    otherwise keep what they remember (the published versions, the page generation) in the
+    Redis cache of every xdist worker and CI run, and read the rows of another worker's
+    database back from it."""
+    from django.test import override_settings
+
+    with override_settings(
+        CACHES={"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    ):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _own_cache(settings):
     """Each test its own empty cache, and no rate limits: with REDIS_URL set (CI) the tests
