@@ -21,7 +21,7 @@ from credit.services import certificates as services
 from tests.factories import FirmFactory
 
 from .helpers import assess, rate
-from .publishing import CODES, YEAR, end_period, open_publicity, rated_run
+from .publishing import CODES, YEAR
 
 
 @pytest.fixture(autouse=True)
@@ -29,23 +29,6 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
-
-
-@pytest.fixture
-def run(compound_a, compound_b, django_capture_on_commit_callbacks):
-    """Firm A rated A, firm B rated D, a third firm rated B."""
-    return rated_run(compound_a, compound_b, django_capture_on_commit_callbacks)
-
-
-@pytest.fixture
-def publication(bureau_user, run):
-    return open_publicity(bureau_user, run)
-
-
-@pytest.fixture
-def published(bureau_user, publication):
-    end_period(publication)
-    return publishing.publication_publish(user=bureau_user, publication=publication)
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from credit import rectification
 from credit.models import CreditNotice, NoticeEvidence, NoticeKind
 
 from .helpers import event
-from .publishing import T0, YEAR, open_publicity, pdf, rated_run, rating_of
+from .publishing import T0, YEAR, open_publicity, pdf, rating_of
 
 DURING = T0 + dt.timedelta(days=2)
 AFTER = T0 + dt.timedelta(days=8)
@@ -25,12 +25,6 @@ AFTER = T0 + dt.timedelta(days=8)
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-
-
-@pytest.fixture
-def run(compound_a, compound_b, django_capture_on_commit_callbacks):
-    """Firm A (firm_user's) on the red list, firm B (other_firm_user's) on the black list."""
-    return rated_run(compound_a, compound_b, django_capture_on_commit_callbacks)
 
 
 @pytest.fixture

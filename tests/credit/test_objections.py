@@ -12,7 +12,7 @@ from django.urls import reverse
 from credit import publication as services
 from credit.models import Objection, ObjectionAttachment, ObjectionStatus
 
-from .publishing import T0, code_of, open_publicity, pdf, rated_run, rating_of
+from .publishing import T0, code_of, open_publicity, pdf, rating_of
 
 DURING = T0 + dt.timedelta(days=2)
 AFTER = T0 + dt.timedelta(days=7, seconds=1)
@@ -21,11 +21,6 @@ AFTER = T0 + dt.timedelta(days=7, seconds=1)
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-
-
-@pytest.fixture
-def run(compound_a, compound_b, django_capture_on_commit_callbacks):
-    return rated_run(compound_a, compound_b, django_capture_on_commit_callbacks)
 
 
 @pytest.fixture

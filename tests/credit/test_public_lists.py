@@ -16,7 +16,7 @@ from credit.models import Assessment, Rating
 from tests.factories import CompoundFactory
 
 from .helpers import assess, event, rate
-from .publishing import CODES, YEAR, end_period, open_publicity, rated_run
+from .publishing import CODES, YEAR, end_period, open_publicity
 
 
 @pytest.fixture(autouse=True)
@@ -24,22 +24,6 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
-
-
-@pytest.fixture
-def run(compound_a, compound_b, django_capture_on_commit_callbacks):
-    return rated_run(compound_a, compound_b, django_capture_on_commit_callbacks)
-
-
-@pytest.fixture
-def publication(bureau_user, run):
-    return open_publicity(bureau_user, run)
-
-
-@pytest.fixture
-def published(bureau_user, publication):
-    end_period(publication)
-    return services.publication_publish(user=bureau_user, publication=publication)
 
 
 PUBLIC_URLS = [

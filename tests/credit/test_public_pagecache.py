@@ -18,7 +18,7 @@ from credit import selectors
 from credit.services import certificates, repair_application_approve, repair_application_file
 from portal import pagecache
 
-from .publishing import YEAR, end_period, open_publicity, pdf, rated_run
+from .publishing import YEAR, end_period, open_publicity, pdf
 from .test_certificates import republish_with_firm_a_rated
 
 LIST = reverse("credit:redblack")
@@ -32,22 +32,6 @@ KEPT_URLS = [LIST, YEAR_PAGE, VERSION_1, CSV, JSON]
 @pytest.fixture(autouse=True)
 def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-
-
-@pytest.fixture
-def run(compound_a, compound_b, django_capture_on_commit_callbacks):
-    return rated_run(compound_a, compound_b, django_capture_on_commit_callbacks)
-
-
-@pytest.fixture
-def publication(bureau_user, run):
-    return open_publicity(bureau_user, run)
-
-
-@pytest.fixture
-def published(bureau_user, publication):
-    end_period(publication)
-    return publishing.publication_publish(user=bureau_user, publication=publication)
 
 
 def body(response) -> bytes:

@@ -26,14 +26,8 @@ from .publishing import (
     code_of,
     end_period,
     open_publicity,
-    rated_run,
     rating_of,
 )
-
-
-@pytest.fixture
-def run(compound_a, compound_b, django_capture_on_commit_callbacks):
-    return rated_run(compound_a, compound_b, django_capture_on_commit_callbacks)
 
 
 @pytest.fixture

@@ -34,12 +34,6 @@ def _media(settings, tmp_path):
 
 
 @pytest.fixture
-def run(compound_a, compound_b, django_capture_on_commit_callbacks):
-    """Firm A (firm_user's) is graded A, firm B (other_firm_user's) D, a third firm B."""
-    return rated_run(compound_a, compound_b, django_capture_on_commit_callbacks)
-
-
-@pytest.fixture
 def publication(bureau_user, run):
     with time_machine.travel(T0, tick=False):
         return open_publicity(bureau_user, run)
